@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes sure the system packages the build needs are present: HiGHS (the MIP solver behind the
+# scheduler) is compiled from source and needs cmake, a C++ compiler and libclang (for bindgen);
+# diesel's PostgreSQL backend links libpq. Installs what is missing with apt-get when run as root,
+# otherwise prints the exact command and stops.
+set -euo pipefail
+
+missing=()
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v c++ >/dev/null 2>&1 || missing+=(g++)
+if ! ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
+    missing+=(libclang-dev)
+fi
+if ! ls /usr/include/postgresql/libpq-fe.h >/dev/null 2>&1 && ! ls /usr/include/libpq-fe.h >/dev/null 2>&1; then
+    missing+=(libpq-dev)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing build dependencies: ${missing[*]}" >&2
+    bash -c "$cmd" >&2
+else
+    echo "missing build dependencies: ${missing[*]}" >&2
+    echo "install them with:  sudo sh -c '$cmd'" >&2
+    exit 1
+fi

@@ -1,0 +1,238 @@
+//! Configuration: defaults, then an optional TOML file, then environment variables (highest).
+//!
+//! The loaded [`Config`] is passed explicitly to whatever needs it; there is no global.
+
+use serde::Deserialize;
+use std::path::Path;
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a local relay or a test sink on loopback).
+    None,
+    /// Upgrade with STARTTLS (port 587).
+    Starttls,
+    /// Implicit TLS (port 465).
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// `From:` of every message, e.g. `Chat Roster <rosters@example.com>`.
+    pub from: String,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 2525,
+            security: SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "chatroster <no-reply@chatroster.localhost>".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: String,
+    /// `sqlite://path/to/file.db` (default) or `postgres://user@host/db`.
+    pub database_url: String,
+    /// Public URL used in links inside emails.
+    pub base_url: String,
+    /// `tracing` filter, e.g. `info` or `chatroster=debug,actix_web=info`.
+    pub log: String,
+    /// Lifetime of a bearer token.
+    pub token_ttl_hours: u32,
+    /// Background job worker threads in this process (0 disables the worker).
+    pub workers: u32,
+    pub db_pool_size: u32,
+    /// Largest accepted JSON body, bytes.
+    pub max_json_bytes: usize,
+    pub smtp: SmtpConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            database_url: "sqlite://chatroster.db".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            log: "info".into(),
+            token_ttl_hours: 12,
+            workers: 2,
+            db_pool_size: 8,
+            max_json_bytes: 256 * 1024,
+            smtp: SmtpConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {message}")]
+    Parse { path: String, message: String },
+    #[error("invalid value for {name}: {message}")]
+    Env { name: &'static str, message: String },
+}
+
+impl Config {
+    /// Defaults, overlaid by `file` (if given) and by the variables `env` returns.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    /// Loads from the process environment, with the file named by `CHATROSTER_CONFIG` if set.
+    pub fn from_process_env(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let from_env = std::env::var("CHATROSTER_CONFIG").ok();
+        let file = file.or(from_env.as_deref().map(Path::new));
+        Self::load(file, |name| std::env::var(name).ok())
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn num<T: std::str::FromStr>(name: &'static str, raw: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            raw.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+                name,
+                message: e.to_string(),
+            })
+        }
+        if let Some(v) = env("CHATROSTER_BIND") {
+            self.bind = v;
+        }
+        if let Some(v) = env("DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = env("CHATROSTER_BASE_URL") {
+            self.base_url = v.trim_end_matches('/').to_string();
+        }
+        if let Some(v) = env("CHATROSTER_LOG") {
+            self.log = v;
+        }
+        if let Some(v) = env("CHATROSTER_TOKEN_TTL_HOURS") {
+            self.token_ttl_hours = num("CHATROSTER_TOKEN_TTL_HOURS", v)?;
+        }
+        if let Some(v) = env("CHATROSTER_WORKERS") {
+            self.workers = num("CHATROSTER_WORKERS", v)?;
+        }
+        if let Some(v) = env("CHATROSTER_DB_POOL_SIZE") {
+            self.db_pool_size = num("CHATROSTER_DB_POOL_SIZE", v)?;
+        }
+        if let Some(v) = env("SMTP_HOST") {
+            self.smtp.host = v;
+        }
+        if let Some(v) = env("SMTP_PORT") {
+            self.smtp.port = num("SMTP_PORT", v)?;
+        }
+        if let Some(v) = env("SMTP_SECURITY") {
+            self.smtp.security = match v.trim() {
+                "none" => SmtpSecurity::None,
+                "starttls" => SmtpSecurity::Starttls,
+                "tls" => SmtpSecurity::Tls,
+                other => {
+                    return Err(ConfigError::Env {
+                        name: "SMTP_SECURITY",
+                        message: format!("'{other}' (expected none, starttls or tls)"),
+                    })
+                }
+            };
+        }
+        if let Some(v) = env("SMTP_USERNAME") {
+            self.smtp.username = Some(v);
+        }
+        if let Some(v) = env("SMTP_PASSWORD") {
+            self.smtp.password = Some(v);
+        }
+        if let Some(v) = env("SMTP_FROM") {
+            self.smtp.from = v;
+        }
+        if self.token_ttl_hours == 0 {
+            return Err(ConfigError::Env {
+                name: "CHATROSTER_TOKEN_TTL_HOURS",
+                message: "must be at least 1".into(),
+            });
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::Env {
+                name: "CHATROSTER_DB_POOL_SIZE",
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn env_overrides_file_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\nworkers = 4\n[smtp]\nport = 587\nsecurity = \"starttls\"\n",
+        )
+        .unwrap();
+        let env: HashMap<&str, &str> = [
+            ("CHATROSTER_WORKERS", "1"),
+            ("DATABASE_URL", "postgres://x/y"),
+        ]
+        .into();
+        let c = Config::load(Some(&path), |k| env.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(c.bind, "0.0.0.0:9000");
+        assert_eq!(c.workers, 1);
+        assert_eq!(c.database_url, "postgres://x/y");
+        assert_eq!(c.smtp.port, 587);
+        assert_eq!(c.smtp.security, SmtpSecurity::Starttls);
+        assert_eq!(c.token_ttl_hours, 12);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err =
+            Config::load(None, |k| (k == "SMTP_PORT").then(|| "abc".to_string())).unwrap_err();
+        assert!(err.to_string().contains("SMTP_PORT"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "unknown_key = 1").unwrap();
+        assert!(Config::load(Some(&path), |_| None).is_err());
+    }
+}

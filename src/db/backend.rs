@@ -1,0 +1,79 @@
+//! The only backend-specific SQL in the product: claiming a job.
+//!
+//! PostgreSQL: one `UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`, so instances sharing the
+//! database never wait on each other's claimed rows. SQLite has no row locks: the claim runs in a
+//! `BEGIN IMMEDIATE` transaction, which takes the single write lock up front and so serialises claims.
+
+use super::schema::jobs;
+use super::{DbConnection, DbResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Text, Timestamp};
+
+#[derive(QueryableByName)]
+struct ClaimedId {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+/// Claims the next runnable job of one of `kinds` for `worker`: a queued job that is due, or a running
+/// job whose lease expired (its worker died). Returns its id; the row is then `running`, leased to
+/// `worker` until `lease_until`, with `attempts` incremented.
+pub fn claim_job(
+    conn: &mut DbConnection,
+    worker: &str,
+    kinds: &[String],
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> DbResult<Option<String>> {
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            let rows: Vec<ClaimedId> = diesel::sql_query(
+                "UPDATE jobs SET status = 'running', locked_by = $1, lease_expires_at = $2, \
+                 attempts = attempts + 1, started_at = COALESCE(started_at, $3), updated_at = $3 \
+                 WHERE id = (SELECT id FROM jobs WHERE kind = ANY($4) AND \
+                   ((status = 'queued' AND run_after <= $3) OR \
+                    (status = 'running' AND lease_expires_at < $3)) \
+                   ORDER BY run_after, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id",
+            )
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<Array<Text>, _>(kinds)
+            .load(pg)?;
+            Ok(rows.into_iter().next().map(|r| r.id))
+        }
+        DbConnection::Sqlite(sqlite) => sqlite.immediate_transaction(|c| {
+            let candidate: Option<String> = jobs::table
+                .select(jobs::id)
+                .filter(jobs::kind.eq_any(kinds))
+                .filter(
+                    jobs::status
+                        .eq("queued")
+                        .and(jobs::run_after.le(now))
+                        .or(jobs::status
+                            .eq("running")
+                            .and(jobs::lease_expires_at.lt(now))),
+                )
+                .order((jobs::run_after, jobs::created_at, jobs::id))
+                .first(c)
+                .optional()?;
+            if let Some(id) = &candidate {
+                diesel::update(jobs::table.find(id))
+                    .set((
+                        jobs::status.eq("running"),
+                        jobs::locked_by.eq(worker),
+                        jobs::lease_expires_at.eq(lease_until),
+                        jobs::attempts.eq(jobs::attempts + 1),
+                        jobs::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+                diesel::update(jobs::table.find(id).filter(jobs::started_at.is_null()))
+                    .set(jobs::started_at.eq(now))
+                    .execute(c)?;
+            }
+            Ok(candidate)
+        }),
+    }
+}

@@ -1,0 +1,133 @@
+//! Table definitions shared by both backends. Only portable types: text ids, UTC `Timestamp`,
+//! `Double`, `Integer`, `Bool`, `Date`; enums and small nested values as text.
+
+diesel::table! {
+    queues (id) {
+        id -> Text,
+        name -> Text,
+        language -> Text,
+        channel -> Text,
+        time_zone -> Text,
+        interval_minutes -> Integer,
+        service_level_target -> Double,
+        service_level_seconds -> Integer,
+        max_occupancy -> Double,
+        chat_concurrency -> Integer,
+        shrinkage -> Double,
+        staffing_floor -> Integer,
+        patience_seconds -> Nullable<Integer>,
+        opening_hours -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agents (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        time_zone -> Text,
+        status -> Text,
+        min_hours_per_week -> Double,
+        max_hours_per_week -> Double,
+        max_shifts_per_week -> Integer,
+        min_rest_hours -> Double,
+        max_consecutive_days -> Integer,
+        min_consecutive_days_off -> Integer,
+        max_weekends_per_period -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agent_languages (agent_id, language) {
+        agent_id -> Text,
+        language -> Text,
+        proficiency -> Text,
+    }
+}
+
+diesel::table! {
+    availability_windows (id) {
+        id -> Text,
+        agent_id -> Text,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    availability_exceptions (id) {
+        id -> Text,
+        agent_id -> Text,
+        day -> Date,
+        start_minute -> Nullable<Integer>,
+        end_minute -> Nullable<Integer>,
+        available -> Bool,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        password_hash -> Nullable<Text>,
+        role -> Text,
+        agent_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        progress -> Double,
+        progress_message -> Nullable<Text>,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_after -> Timestamp,
+        locked_by -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        result -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(agent_languages -> agents (agent_id));
+diesel::joinable!(availability_windows -> agents (agent_id));
+diesel::joinable!(availability_exceptions -> agents (agent_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(users -> agents (agent_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    queues,
+    agents,
+    agent_languages,
+    availability_windows,
+    availability_exceptions,
+    users,
+    api_tokens,
+    jobs,
+);

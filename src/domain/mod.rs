@@ -1,0 +1,12 @@
+//! The pure domain: values, rules and algorithms with no web or database types in them.
+//!
+//! Parsers here turn untrusted input into validated values (`*Spec`); anything holding one is valid.
+
+pub mod agent;
+pub mod email;
+pub mod language;
+pub mod queue;
+pub mod staffing;
+pub mod validation;
+pub mod weekly;
+pub mod zone;

@@ -1,0 +1,127 @@
+//! The web layer: actix handlers that parse requests into domain values, call the database layer on
+//! the blocking pool, and render JSON. Handlers stay thin; errors are [`problem::ApiError`].
+
+pub mod agents;
+pub mod auth;
+pub mod health;
+pub mod jobs;
+pub mod openapi;
+pub mod pagination;
+pub mod problem;
+pub mod queues;
+pub mod staffing;
+
+use crate::config::Config;
+use crate::db::{DbConnection, DbPool};
+use actix_web::{error, web, HttpRequest, HttpResponse};
+use problem::ApiError;
+use std::sync::Arc;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+}
+
+/// Runs database work on the blocking pool with a pooled connection.
+pub async fn run_db<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
+/// Registers every route and the extractor configs that turn malformed input into problems.
+pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(max_json_bytes)
+            .error_handler(json_error),
+    )
+    .app_data(
+        web::QueryConfig::default().error_handler(|e, _| {
+            ApiError::bad_request(format!("invalid query string: {e}")).into()
+        }),
+    )
+    .app_data(
+        web::PathConfig::default()
+            .error_handler(|e, _| ApiError::not_found(format!("invalid path: {e}")).into()),
+    )
+    .service(health::healthz)
+    .service(health::readyz)
+    .service(
+        web::scope("/api/v1")
+            .service(openapi::document)
+            .configure(auth::routes)
+            .configure(queues::routes)
+            .configure(agents::routes)
+            .configure(jobs::routes)
+            .configure(staffing::routes),
+    )
+    .default_service(web::to(not_found));
+}
+
+fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error {
+    use actix_web::http::StatusCode;
+    let api = match &err {
+        error::JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body of {length} bytes exceeds the limit of {limit} bytes"),
+        ),
+        error::JsonPayloadError::Overflow { limit } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body exceeds the limit of {limit} bytes"),
+        ),
+        error::JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the body as JSON with 'Content-Type: application/json'",
+        ),
+        error::JsonPayloadError::Deserialize(e) => {
+            let detail = format!("malformed JSON body: {e}");
+            match missing_or_unknown_field(&e.to_string()) {
+                Some(field) => ApiError::bad_request(detail).with_field(field),
+                None => ApiError::bad_request(detail),
+            }
+        }
+        other => ApiError::bad_request(format!("unreadable request body: {other}")),
+    };
+    api.into()
+}
+
+/// Pulls the field name out of serde's "missing field `x`" / "unknown field `x`" messages.
+fn missing_or_unknown_field(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = message[start..].find('`')? + start;
+    if message.contains("missing field") || message.contains("unknown field") {
+        Some(message[start..end].to_string())
+    } else {
+        None
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    ApiError::not_found(format!("no route for {} {}", req.method(), req.path())).error_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn field_names_come_out_of_serde_messages() {
+        assert_eq!(
+            super::missing_or_unknown_field("missing field `email` at line 1 column 2"),
+            Some("email".into())
+        );
+        assert_eq!(
+            super::missing_or_unknown_field("expected value at line 1"),
+            None
+        );
+    }
+}

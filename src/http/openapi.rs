@@ -1,0 +1,66 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations and served at
+//! `/api/v1/openapi.json`.
+
+use actix_web::{get, HttpResponse};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "chatroster", description = "Forecast, staff, schedule and recruit the humans behind an AI chat assistant."),
+    paths(
+        super::health::healthz,
+        super::health::readyz,
+        document,
+        super::auth::login,
+        super::auth::logout,
+        super::auth::me,
+        super::auth::change_password,
+        super::queues::list_queues,
+        super::queues::create_queue,
+        super::queues::get_queue,
+        super::queues::update_queue,
+        super::queues::delete_queue,
+        super::agents::list_agents,
+        super::agents::create_agent,
+        super::agents::get_agent,
+        super::agents::update_agent,
+        super::agents::delete_agent,
+        super::agents::get_availability,
+        super::agents::put_availability,
+        super::agents::set_agent_password,
+        super::jobs::list_jobs,
+        super::jobs::get_job,
+        super::jobs::cancel_job,
+        super::staffing::erlang,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in with bearer tokens"),
+        (name = "queues", description = "Language/channel queues"),
+        (name = "agents", description = "The remote workforce"),
+        (name = "jobs", description = "Background work and its progress"),
+        (name = "staffing", description = "Erlang C / Erlang A staffing"),
+        (name = "health", description = "Probes"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "health", responses((status = 200, description = "OpenAPI 3 document")))]
+#[get("/openapi.json")]
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,179 @@
+//! `/api/v1/queues`: the language/channel queues managers staff. Reading is open to every signed-in
+//! user (agents see which queues exist); writing is for managers.
+
+use super::auth::Authenticated;
+use super::pagination::{PageQuery, Paged};
+use super::problem::{missing, ApiError, Problem};
+use super::{run_db, AppState};
+use crate::db::queues::{QueueFilter, QueueRecord};
+use crate::db::{self};
+use crate::domain::queue::{QueueInput, QueueSpec, ServiceLevel};
+use crate::domain::weekly::WindowDto;
+use actix_web::{delete, get, post, put, web, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_queues)
+        .service(create_queue)
+        .service(get_queue)
+        .service(update_queue)
+        .service(delete_queue);
+}
+
+/// A queue as the API returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueView {
+    pub id: String,
+    pub name: String,
+    pub language: String,
+    pub channel: String,
+    pub time_zone: String,
+    pub interval_minutes: u32,
+    pub service_level: ServiceLevel,
+    pub max_occupancy: f64,
+    pub chat_concurrency: u32,
+    pub shrinkage: f64,
+    pub staffing_floor: u32,
+    pub patience_seconds: Option<u32>,
+    pub opening_hours: Vec<WindowDto>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<QueueRecord> for QueueView {
+    fn from(r: QueueRecord) -> Self {
+        let s = r.spec;
+        Self {
+            id: r.id,
+            name: s.name,
+            language: s.language.to_string(),
+            channel: s.channel.as_str().into(),
+            time_zone: s.time_zone.name().into(),
+            interval_minutes: s.interval_minutes,
+            service_level: s.service_level,
+            max_occupancy: s.max_occupancy,
+            chat_concurrency: s.chat_concurrency,
+            shrinkage: s.shrinkage,
+            staffing_floor: s.staffing_floor,
+            patience_seconds: s.patience_seconds,
+            opening_hours: s.opening_hours.iter().map(|w| w.to_dto()).collect(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueListQuery {
+    /// Language tag or primary language (`pt` matches `pt-BR`).
+    pub language: Option<String>,
+    pub channel: Option<String>,
+    pub time_zone: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// Lists queues, filterable by language, channel and zone.
+#[utoipa::path(get, path = "/api/v1/queues", tag = "queues", security(("bearer" = [])),
+    params(QueueListQuery),
+    responses((status = 200, body = Paged<QueueView>), (status = 401, body = Problem)))]
+#[get("/queues")]
+pub async fn list_queues(
+    state: web::Data<AppState>,
+    _auth: Authenticated,
+    query: web::Query<QueueListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.into_inner();
+    let page = PageQuery {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .page()?;
+    let filter = QueueFilter {
+        language: q.language.filter(|s| !s.is_empty()),
+        channel: q.channel.filter(|s| !s.is_empty()),
+        time_zone: q.time_zone.filter(|s| !s.is_empty()),
+    };
+    let (records, total) = run_db(&state, move |c| Ok(db::queues::list(c, &filter, page)?)).await?;
+    let items = records.into_iter().map(QueueView::from).collect();
+    Ok(HttpResponse::Ok().json(Paged::new(items, total, page)))
+}
+
+/// Creates a queue.
+#[utoipa::path(post, path = "/api/v1/queues", tag = "queues", security(("bearer" = [])),
+    request_body = QueueInput,
+    responses((status = 201, body = QueueView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+#[post("/queues")]
+pub async fn create_queue(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    body: web::Json<QueueInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let spec = QueueSpec::parse(&body)?;
+    let record = run_db(&state, move |c| Ok(db::queues::insert(c, &spec)?)).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/queues/{}", record.id)))
+        .json(QueueView::from(record)))
+}
+
+/// One queue.
+#[utoipa::path(get, path = "/api/v1/queues/{id}", tag = "queues", security(("bearer" = [])),
+    responses((status = 200, body = QueueView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[get("/queues/{id}")]
+pub async fn get_queue(
+    state: web::Data<AppState>,
+    _auth: Authenticated,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let record = run_db(&state, move |c| {
+        db::queues::get(c, &id).map_err(missing("queue", &id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(QueueView::from(record)))
+}
+
+/// Replaces a queue's settings.
+#[utoipa::path(put, path = "/api/v1/queues/{id}", tag = "queues", security(("bearer" = [])),
+    request_body = QueueInput,
+    responses((status = 200, body = QueueView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[put("/queues/{id}")]
+pub async fn update_queue(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+    body: web::Json<QueueInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let spec = QueueSpec::parse(&body)?;
+    let id = id.into_inner();
+    let record = run_db(&state, move |c| {
+        db::queues::update(c, &id, &spec).map_err(missing("queue", &id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(QueueView::from(record)))
+}
+
+/// Deletes a queue.
+#[utoipa::path(delete, path = "/api/v1/queues/{id}", tag = "queues", security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+#[delete("/queues/{id}")]
+pub async fn delete_queue(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let id = id.into_inner();
+    run_db(&state, move |c| {
+        db::queues::delete(c, &id).map_err(missing("queue", &id))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

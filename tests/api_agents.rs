@@ -1,0 +1,200 @@
+//! Agents over HTTP: CRUD, availability, unique emails, bad input, and who may see what.
+
+mod common;
+
+use common::{agent_body, assert_problem, TestApp};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+both_backends!(create_read_update_delete, |app: TestApp| async move {
+    let m = app.manager_token().await;
+    let created = app
+        .post(
+            "/api/v1/agents",
+            Some(&m),
+            agent_body("Lina Berg", "Lina@Example.com"),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(created.body["email"], "lina@example.com");
+    assert_eq!(created.body["status"], "active");
+    assert_eq!(created.body["availability"]["weekly_hours"], json!(16.0));
+    assert_eq!(created.body["availability"]["time_zone"], "Asia/Manila");
+    assert_eq!(
+        created.body["availability"]["exceptions"][0]["date"],
+        "2026-12-24"
+    );
+    assert_eq!(created.body["contract"]["min_consecutive_days_off"], 2);
+    let id = created.body["id"].as_str().unwrap().to_string();
+
+    let mut changed = agent_body("Lina Berg", "lina.berg@example.com");
+    changed["status"] = json!("inactive");
+    changed["languages"] = json!([{"language": "fi", "proficiency": "native"}]);
+    let updated = app
+        .put(&format!("/api/v1/agents/{id}"), Some(&m), changed)
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
+    assert_eq!(
+        updated.body["languages"],
+        json!([{"language": "fi", "proficiency": "native"}])
+    );
+    assert_eq!(updated.body["status"], "inactive");
+
+    let inactive = app.get("/api/v1/agents?status=inactive", Some(&m)).await;
+    assert_eq!(inactive.body["total"], 1);
+    let finnish = app.get("/api/v1/agents?language=fi", Some(&m)).await;
+    assert_eq!(finnish.body["total"], 1);
+    let swedish = app.get("/api/v1/agents?language=sv", Some(&m)).await;
+    assert_eq!(swedish.body["total"], 0);
+    let by_name = app.get("/api/v1/agents?q=BERG", Some(&m)).await;
+    assert_eq!(by_name.body["total"], 1);
+
+    assert_eq!(
+        app.delete(&format!("/api/v1/agents/{id}"), Some(&m))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_problem(
+        &app.get(&format!("/api/v1/agents/{id}"), Some(&m)).await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+});
+
+both_backends!(emails_are_unique, |app: TestApp| async move {
+    let m = app.manager_token().await;
+    assert_eq!(
+        app.post(
+            "/api/v1/agents",
+            Some(&m),
+            agent_body("A", "same@example.com")
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    let dup = app
+        .post(
+            "/api/v1/agents",
+            Some(&m),
+            agent_body("B", "SAME@example.com"),
+        )
+        .await;
+    assert_problem(&dup, StatusCode::CONFLICT, Some("email"));
+    let list = app.get("/api/v1/agents", Some(&m)).await;
+    assert_eq!(list.body["total"], 1);
+});
+
+both_backends!(
+    bad_agents_are_rejected_with_the_field,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+            ("email", json!("not-an-email"), "email"),
+            ("time_zone", json!("Moon/Base"), "time_zone"),
+            (
+                "languages",
+                json!([{"language": "zz", "proficiency": "native"}]),
+                "languages[0].language",
+            ),
+            ("languages", json!([]), "languages"),
+            (
+                "contract",
+                json!({"min_hours_per_week": 30, "max_hours_per_week": 20, "max_shifts_per_week": 5,
+                             "min_rest_hours": 11, "max_consecutive_days": 5}),
+                "contract.min_hours_per_week",
+            ),
+            (
+                "availability",
+                json!({"weekly": [{"weekday": "mon", "start": "08:00", "end": "12:00"},
+                                            {"weekday": "mon", "start": "10:00", "end": "14:00"}]}),
+                "availability.weekly[1]",
+            ),
+        ];
+        for (key, value, field) in cases {
+            let mut body = agent_body("Bad", "bad@example.com");
+            body[key] = value;
+            let r = app.post("/api/v1/agents", Some(&m), body).await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+        }
+        assert_eq!(app.get("/api/v1/agents", Some(&m)).await.body["total"], 0);
+    }
+);
+
+both_backends!(
+    agents_manage_only_their_own_availability,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let (me, my_token) = app.agent_with_token(&m, "me@example.com").await;
+        let (other, _) = app.agent_with_token(&m, "other@example.com").await;
+
+        let own = app
+            .get(&format!("/api/v1/agents/{me}"), Some(&my_token))
+            .await;
+        assert_eq!(own.status, StatusCode::OK);
+        let new_availability = json!({"weekly": [{"weekday": "sat", "start": "09:00", "end": "17:00"}],
+                                  "exceptions": [{"date": "2026-12-31", "start": "09:00", "end": "12:00"}]});
+        let put = app
+            .put(
+                &format!("/api/v1/agents/{me}/availability"),
+                Some(&my_token),
+                new_availability.clone(),
+            )
+            .await;
+        assert_eq!(put.status, StatusCode::OK, "{:?}", put.body);
+        assert_eq!(put.body["weekly_hours"], json!(8.0));
+        let read = app
+            .get(
+                &format!("/api/v1/agents/{me}/availability"),
+                Some(&my_token),
+            )
+            .await;
+        assert_eq!(read.body["weekly"], new_availability["weekly"]);
+
+        let bad = json!({"weekly": [{"weekday": "sat", "start": "17:00", "end": "09:00"}]});
+        let r = app
+            .put(
+                &format!("/api/v1/agents/{me}/availability"),
+                Some(&my_token),
+                bad,
+            )
+            .await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("weekly[0].end"));
+
+        // Another agent's record, availability and the agent list are off limits.
+        for (method, path) in [
+            (Method::GET, format!("/api/v1/agents/{other}")),
+            (Method::GET, format!("/api/v1/agents/{other}/availability")),
+            (Method::PUT, format!("/api/v1/agents/{other}/availability")),
+            (Method::GET, "/api/v1/agents".to_string()),
+            (Method::POST, "/api/v1/agents".to_string()),
+            (Method::PUT, format!("/api/v1/agents/{me}")),
+            (Method::DELETE, format!("/api/v1/agents/{me}")),
+            (Method::PUT, format!("/api/v1/agents/{me}/password")),
+        ] {
+            let body = match method {
+                Method::PUT if path.ends_with("availability") => Some(new_availability.clone()),
+                Method::PUT if path.ends_with("password") => {
+                    Some(json!({"password": "x".repeat(12)}))
+                }
+                Method::PUT | Method::POST => Some(agent_body("X", "x@example.com")),
+                _ => None,
+            };
+            let r = app.call(method.clone(), &path, Some(&my_token), body).await;
+            assert_problem(&r, StatusCode::FORBIDDEN, None);
+        }
+        let untouched = app.get(&format!("/api/v1/agents/{other}"), Some(&m)).await;
+        assert_eq!(untouched.body["availability"]["weekly_hours"], json!(16.0));
+
+        // The manager can change anyone's availability; an agent's changed password signs it in.
+        let r = app
+            .put(
+                &format!("/api/v1/agents/{other}/availability"),
+                Some(&m),
+                new_availability,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+);
