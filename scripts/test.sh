@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/system-deps.sh
 if cargo nextest --version >/dev/null 2>&1; then
-    exec cargo nextest run --all-targets --no-fail-fast "$@"
+    exec cargo nextest run --lib --bins --tests --no-fail-fast "$@"
 else
-    exec cargo test --all-targets --no-fail-fast "$@"
+    exec cargo test --lib --bins --tests --no-fail-fast "$@"
 fi

@@ -5,6 +5,7 @@ use crate::auth::password;
 use crate::db::{self, DbError, DbPool};
 use crate::domain::agent::{AgentInput, AgentSpec, AvailabilityInput, Contract, LanguageSkillDto};
 use crate::domain::email::EmailAddress;
+use crate::domain::forecast::{generate, SyntheticSpec};
 use crate::domain::queue::{QueueInput, QueueSpec, ServiceLevel};
 use crate::domain::weekly::WindowDto;
 use diesel::Connection;
@@ -350,10 +351,11 @@ pub fn seed(pool: &DbPool) -> Result<Option<DemoCredentials>, DemoError> {
     let agent_hash = password::hash(&agent_password)?;
     if empty {
         conn.transaction::<_, DemoError, _>(|c| {
-            for q in demo_queues() {
+            for (i, q) in demo_queues().into_iter().enumerate() {
                 let spec = QueueSpec::parse(&q)
                     .map_err(|e| DemoError::Invalid(format!("{}: {e}", q.name)))?;
-                db::queues::insert(c, &spec)?;
+                let record = db::queues::insert(c, &spec)?;
+                seed_history(c, &record, i as u64)?;
             }
             for a in demo_agents() {
                 let spec = AgentSpec::parse(&a)
@@ -378,6 +380,42 @@ pub fn seed(pool: &DbPool) -> Result<Option<DemoCredentials>, DemoError> {
         agent_email: AGENT_EMAIL.into(),
         agent_password,
     }))
+}
+
+/// Weeks of generated history per demo queue.
+pub const HISTORY_WEEKS: usize = 26;
+
+/// Chats offered per day at the start of the demo history, by queue (in `demo_queues` order).
+const DAILY_VOLUME: [f64; 6] = [6000.0, 2500.0, 1200.0, 3000.0, 4000.0, 2000.0];
+
+/// Generated history for a demo queue: intraday peaks, a weekly pattern, growth, noise, two contact
+/// reasons, an AI resolution rate rising from 65% to 75%, and holidays, ending the Monday of this week
+/// so forecasts start now. The holidays are stored as special days.
+fn seed_history(
+    conn: &mut db::DbConnection,
+    queue: &db::queues::QueueRecord,
+    index: u64,
+) -> Result<(), DemoError> {
+    use chrono::{Datelike, Days};
+    let zone = queue.spec.time_zone.tz();
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let monday = today - Days::new(u64::from(today.weekday().num_days_from_monday()));
+    let start = monday - Days::new(7 * HISTORY_WEEKS as u64);
+    let interval = crate::plan::forecasting::interval_length(queue);
+    let mut spec = SyntheticSpec::new(zone, interval, start, HISTORY_WEEKS, DEMO_SEED + index);
+    spec.base_daily_volume = DAILY_VOLUME.get(index as usize).copied().unwrap_or(2000.0);
+    let history = generate(&spec).map_err(|e| DemoError::Invalid(e.to_string()))?;
+    db::history::replace_range(conn, &queue.id, &history.rows)?;
+    for day in &history.special_days {
+        db::history::insert_special_day(
+            conn,
+            Some(&queue.id),
+            day.date,
+            day.effect,
+            "Public holiday",
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -16,5 +16,6 @@ pub mod demo;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod plan;
 pub mod startup;
 pub mod telemetry;

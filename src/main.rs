@@ -35,6 +35,18 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Backtest the forecast of a queue against seasonal naive (WAPE, MASE, interval coverage).
+    Backtest {
+        /// Queue id or name.
+        #[arg(long)]
+        queue: String,
+        /// Evaluate over the last N weeks of history.
+        #[arg(long, default_value_t = 12)]
+        weeks: usize,
+        /// Horizon of each rolling origin, in weeks.
+        #[arg(long, default_value_t = 6)]
+        horizon_weeks: usize,
+    },
     /// Create a manager account; the password is read from a prompt, or from stdin with --password-stdin.
     CreateManager {
         #[arg(long)]
@@ -57,6 +69,11 @@ fn main() -> anyhow::Result<()> {
             tracing::info!(applied = n, "migrations up to date");
             Ok(())
         }
+        Command::Backtest {
+            queue,
+            weeks,
+            horizon_weeks,
+        } => backtest(&config, &queue, weeks, horizon_weeks),
         Command::CreateManager {
             email,
             password_stdin,
@@ -114,18 +131,66 @@ async fn serve_async(config: Config, with_demo: bool) -> anyhow::Result<()> {
             ),
         }
     }
-    let base = config.base_url.clone();
     let host = match config.bind.rsplit_once(':') {
         Some(("0.0.0.0", _)) | None => "127.0.0.1".to_string(),
         Some((host, _)) => host.to_string(),
     };
     let app = Application::build(config, pool)?;
-    println!("  Listening on http://{host}:{}", app.port());
+    let base = format!("http://{host}:{}", app.port());
+    println!("  Listening on {base}");
     println!("  API:      {base}/api/v1   (sign in: POST {base}/api/v1/auth/login)");
     println!("  OpenAPI:  {base}/api/v1/openapi.json");
     println!("  Health:   {base}/healthz  {base}/readyz\n");
     app.run_until_stopped().await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+fn backtest(
+    config: &Config,
+    queue: &str,
+    weeks: usize,
+    horizon_weeks: usize,
+) -> anyhow::Result<()> {
+    use chatroster::domain::forecast::BacktestSpec;
+    use chatroster::plan::forecasting::{backtest_summary, queue_backtest};
+    let pool = connect(config)?;
+    pool.migrate()?;
+    let mut conn = pool.get()?;
+    let record = db::queues::all(&mut conn)?
+        .into_iter()
+        .find(|q| q.id == queue || q.spec.name.eq_ignore_ascii_case(queue))
+        .ok_or_else(|| anyhow::anyhow!("no queue with id or name '{queue}'"))?;
+    let spec = BacktestSpec {
+        weeks,
+        horizon_weeks,
+        step_days: 7,
+    };
+    let report = queue_backtest(&mut conn, &record, &spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "{} ({}): {}",
+        record.spec.name,
+        record.id,
+        backtest_summary(&report)
+    );
+    println!(
+        "{:<12} {:>8} {:>8} {:>10} {:>10}",
+        "series", "WAPE", "MASE", "cover 80%", "cover 95%"
+    );
+    for (name, c) in [("volume", &report.volume), ("human chats", &report.human)] {
+        for (method, m) in [("model", &c.model), ("naive", &c.naive)] {
+            let cover =
+                |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{:.1}%", x * 100.0));
+            println!(
+                "{:<12} {:>7.1}% {:>8.2} {:>10} {:>10}   {method}",
+                name,
+                m.wape * 100.0,
+                m.mase,
+                cover(m.coverage80),
+                cover(m.coverage95)
+            );
+        }
+    }
     Ok(())
 }
 

@@ -32,6 +32,15 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/jobs/{id}"),
     ("post", "/api/v1/jobs/{id}/cancel"),
     ("post", "/api/v1/staffing/erlang"),
+    ("post", "/api/v1/queues/{id}/history"),
+    ("get", "/api/v1/queues/{id}/history"),
+    ("post", "/api/v1/special-days"),
+    ("get", "/api/v1/special-days"),
+    ("delete", "/api/v1/special-days/{id}"),
+    ("get", "/api/v1/queues/{id}/forecast"),
+    ("get", "/api/v1/queues/{id}/requirements"),
+    ("post", "/api/v1/queues/{id}/backtest"),
+    ("post", "/api/v1/forecast"),
 ];
 
 both_backends!(document_matches_the_routes, |app: TestApp| async move {

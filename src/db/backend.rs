@@ -77,3 +77,29 @@ pub fn claim_job(
         }),
     }
 }
+
+/// Bulk-inserts history rows in multi-row statements, sized to each backend's bind-parameter limit
+/// (SQLite 32,766; PostgreSQL 65,535) at ten columns a row.
+pub fn insert_history(
+    conn: &mut DbConnection,
+    rows: &[super::history::HistoryDbRow],
+) -> DbResult<()> {
+    use super::schema::history;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            for chunk in rows.chunks(6_000) {
+                diesel::insert_into(history::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for chunk in rows.chunks(3_000) {
+                diesel::insert_into(history::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
+}

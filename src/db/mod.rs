@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod backend;
+pub mod history;
 pub mod jobs;
 pub mod pool;
 pub mod queues;

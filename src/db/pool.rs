@@ -73,10 +73,11 @@ impl ManageConnection for Manager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
-                // WAL lets readers run beside the one writer; the busy timeout makes writers queue
-                // instead of failing with SQLITE_BUSY; foreign keys are off by default in SQLite.
+                // The busy timeout comes first so that connections opened together wait for each
+                // other while one switches the file to WAL; WAL lets readers run beside the one
+                // writer; foreign keys are off by default in SQLite.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;

@@ -131,3 +131,33 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     jobs,
 );
+
+diesel::table! {
+    history (queue_id, interval_start, reason) {
+        queue_id -> Text,
+        interval_start -> Timestamp,
+        reason -> Text,
+        offered -> Integer,
+        ai_resolved -> Integer,
+        handed_to_human -> Integer,
+        abandoned -> Integer,
+        aht_seconds -> Nullable<Double>,
+        escalations -> Nullable<Integer>,
+        escalation_aht_seconds -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    special_days (id) {
+        id -> Text,
+        queue_id -> Nullable<Text>,
+        day -> Date,
+        kind -> Text,
+        multiplier -> Nullable<Double>,
+        label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(history -> queues (queue_id));
+diesel::allow_tables_to_appear_in_same_query!(history, queues);

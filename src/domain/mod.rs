@@ -4,6 +4,8 @@
 
 pub mod agent;
 pub mod email;
+pub mod forecast;
+pub mod history;
 pub mod language;
 pub mod queue;
 pub mod staffing;

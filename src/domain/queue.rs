@@ -182,7 +182,7 @@ impl QueueSpec {
 mod tests {
     use super::*;
 
-    pub(crate) fn input() -> QueueInput {
+    pub(super) fn input() -> QueueInput {
         QueueInput {
             name: "Swedish chat".into(),
             language: "sv-SE".into(),
@@ -240,4 +240,48 @@ mod tests {
         voice.chat_concurrency = Some(1);
         assert!(QueueSpec::parse(&voice).is_ok());
     }
+}
+
+impl QueueSpec {
+    /// Whether the queue is open at `instant` by its weekly opening hours on its own wall clock
+    /// (no opening hours: always open).
+    pub fn is_open_at(&self, instant: chrono::DateTime<chrono::Utc>) -> bool {
+        use chrono::{Datelike, Timelike};
+        if self.opening_hours.is_empty() {
+            return true;
+        }
+        let local = instant.with_timezone(&self.time_zone.tz());
+        let minute = u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0);
+        self.opening_hours
+            .iter()
+            .any(|w| w.weekday == local.weekday() && w.start <= minute && minute < w.end)
+    }
+}
+
+#[cfg(test)]
+mod opening_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn opening_hours_follow_the_local_clock_across_dst() {
+        let mut input = tests_support::input();
+        input.opening_hours = vec![WindowDto {
+            weekday: "sun".into(),
+            start: "08:00".into(),
+            end: "20:00".into(),
+        }];
+        let q = QueueSpec::parse(&input).unwrap();
+        // 2026-03-29 is the spring-forward Sunday in Stockholm: 08:00 local is 06:00 UTC, not 07:00.
+        assert!(q.is_open_at(chrono::Utc.with_ymd_and_hms(2026, 3, 29, 6, 0, 0).unwrap()));
+        assert!(!q.is_open_at(chrono::Utc.with_ymd_and_hms(2026, 3, 29, 5, 30, 0).unwrap()));
+        // A week earlier (winter time) 08:00 local is 07:00 UTC.
+        assert!(!q.is_open_at(chrono::Utc.with_ymd_and_hms(2026, 3, 22, 6, 30, 0).unwrap()));
+        assert!(q.is_open_at(chrono::Utc.with_ymd_and_hms(2026, 3, 22, 7, 0, 0).unwrap()));
+    }
+}
+
+#[cfg(test)]
+mod tests_support {
+    pub(super) use super::tests::input;
 }

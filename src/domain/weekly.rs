@@ -31,6 +31,13 @@ pub fn format_clock(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// Parses a `YYYY-MM-DD` calendar date.
+pub fn parse_date(raw: &str) -> Result<NaiveDate, ValidationErrors> {
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        ValidationErrors::single("", format!("'{raw}' is not a date in YYYY-MM-DD form"))
+    })
+}
+
 /// Parses `mon`..`sun` (or full English names).
 pub fn parse_weekday(raw: &str) -> Result<Weekday, ValidationErrors> {
     raw.trim().parse::<Weekday>().map_err(|_| {

@@ -3,7 +3,9 @@
 
 pub mod agents;
 pub mod auth;
+pub mod forecast;
 pub mod health;
+pub mod history;
 pub mod jobs;
 pub mod openapi;
 pub mod pagination;
@@ -63,12 +65,14 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(queues::routes)
             .configure(agents::routes)
             .configure(jobs::routes)
-            .configure(staffing::routes),
+            .configure(staffing::routes)
+            .configure(history::routes)
+            .configure(forecast::routes),
     )
     .default_service(web::to(not_found));
 }
 
-fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error {
+pub(crate) fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error {
     use actix_web::http::StatusCode;
     let api = match &err {
         error::JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(

@@ -33,6 +33,15 @@ use utoipa::{Modify, OpenApi};
         super::jobs::get_job,
         super::jobs::cancel_job,
         super::staffing::erlang,
+        super::history::upload_history,
+        super::history::list_history,
+        super::history::create_special_day,
+        super::history::list_special_days,
+        super::history::delete_special_day,
+        super::forecast::queue_forecast_handler,
+        super::forecast::queue_requirements_handler,
+        super::forecast::queue_backtest_handler,
+        super::forecast::stateless_forecast,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -40,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         (name = "queues", description = "Language/channel queues"),
         (name = "agents", description = "The remote workforce"),
         (name = "jobs", description = "Background work and its progress"),
+        (name = "forecast", description = "History, special days, forecasts and backtests"),
         (name = "staffing", description = "Erlang C / Erlang A staffing"),
         (name = "health", description = "Probes"),
     )

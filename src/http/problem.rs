@@ -205,3 +205,17 @@ pub fn missing<'a>(what: &'a str, id: &'a str) -> impl FnOnce(DbError) -> ApiErr
         other => other.into(),
     }
 }
+
+impl From<crate::plan::PlanError> for ApiError {
+    fn from(e: crate::plan::PlanError) -> Self {
+        use crate::plan::PlanError;
+        match e {
+            PlanError::Db(db) => db.into(),
+            PlanError::Invalid(errors) => Self::validation(errors),
+            PlanError::Forecast(f) => {
+                Self::validation(ValidationErrors::single("history", f.to_string()))
+            }
+            PlanError::Staffing(s) => Self::validation(ValidationErrors::single("", s.to_string())),
+        }
+    }
+}

@@ -5,6 +5,7 @@ use super::auth::Authenticated;
 use super::problem::{ApiError, Problem};
 use crate::domain::staffing::{
     figures_for_agents, requirement, Figures, HandleTime, IntervalInput, QueueModel, StaffingError,
+    SERVICE_LEVEL_DEFINITION,
 };
 use crate::domain::validation::ValidationErrors;
 use actix_web::{post, web, HttpResponse};
@@ -13,10 +14,6 @@ use serde::{Deserialize, Serialize};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(erlang);
 }
-
-/// The service-level definition every target and figure named `service_level` refers to.
-pub const SERVICE_LEVEL_DEFINITION: &str =
-    "answered within the threshold / all arrivals (abandoned contacts count as missed)";
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

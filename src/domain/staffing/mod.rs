@@ -88,3 +88,7 @@ pub use requirement::{
 pub const MAX_SERVERS: u32 = 200_000;
 /// Largest offered load accepted, in Erlangs.
 pub const MAX_LOAD_ERLANGS: f64 = 100_000.0;
+
+/// The service-level definition every target and reported `service_level` refers to.
+pub const SERVICE_LEVEL_DEFINITION: &str =
+    "answered within the threshold / all arrivals (abandoned contacts count as missed)";

@@ -1,0 +1,2 @@
+DROP TABLE special_days;
+DROP TABLE history;

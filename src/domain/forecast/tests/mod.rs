@@ -1,0 +1,6 @@
+//! Behaviour tests of the forecast model: DST, accuracy against seasonal naive, properties.
+
+mod common;
+mod dst;
+mod model;
+mod props;

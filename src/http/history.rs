@@ -1,0 +1,355 @@
+//! `/api/v1/queues/{id}/history` (contact history upload and listing) and `/api/v1/special-days`.
+
+use super::auth::Authenticated;
+use super::pagination::{PageQuery, Paged};
+use super::problem::{missing, ApiError, Problem};
+use super::{run_db, AppState};
+use crate::db::{self, history::SpecialDayRow};
+use crate::domain::forecast::SpecialEffect;
+use crate::domain::history::{self, HistoryInput, RowError};
+use crate::domain::validation::{text, ValidationErrors};
+use crate::domain::weekly::parse_date;
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+/// Largest history upload: two years of 15-minute rows for several reasons fit comfortably.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(upload_history)
+        .service(list_history)
+        .service(create_special_day)
+        .service(list_special_days)
+        .service(delete_special_day);
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UploadSummary {
+    /// Rows written.
+    pub inserted: usize,
+    /// Rows that were in the uploaded range before and were replaced.
+    pub replaced: usize,
+    pub first_interval: Option<DateTime<Utc>>,
+    pub last_interval: Option<DateTime<Utc>>,
+}
+
+/// The JSON upload body.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryUpload {
+    pub rows: Vec<HistoryInput>,
+}
+
+fn row_problem(e: RowError) -> ApiError {
+    let mut errors = ValidationErrors::new();
+    errors.add(e.field.clone(), format!("line {}: {}", e.line, e.message));
+    let mut api = ApiError::validation(errors);
+    api.detail = format!("upload rejected, nothing was written: {e}");
+    api
+}
+
+async fn read_body(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("could not read the body: {e}")))?;
+        if body.len() + chunk.len() > MAX_UPLOAD_BYTES {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("history uploads are limited to {MAX_UPLOAD_BYTES} bytes; split the file by date"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Uploads history as CSV (`text/csv`, header row with the field names of `HistoryInput`) or JSON
+/// (`{"rows": [...]}`). The uploaded range replaces what was stored for it; one bad row rejects the
+/// whole upload with its line and reason.
+#[utoipa::path(post, path = "/api/v1/queues/{id}/history", tag = "forecast", security(("bearer" = [])),
+    request_body(content = HistoryUpload, description = "JSON rows, or the same columns as text/csv",
+        content_type = "application/json"),
+    responses((status = 200, body = UploadSummary), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+              (status = 422, body = Problem)))]
+#[post("/queues/{id}/history")]
+pub async fn upload_history(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let id = id.into_inner();
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let is_csv = content_type.starts_with("text/csv");
+    if !is_csv && !content_type.starts_with("application/json") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send history as text/csv or application/json",
+        ));
+    }
+    let queue_id = id.clone();
+    let queue = run_db(&state, move |c| {
+        db::queues::get(c, &queue_id).map_err(missing("queue", &queue_id))
+    })
+    .await?;
+    let body = read_body(payload).await?;
+    let zone = queue.spec.time_zone.tz();
+    let interval = queue.spec.interval_minutes;
+    let started = std::time::Instant::now();
+    let rows = web::block(move || {
+        if is_csv {
+            history::parse_csv(&body, zone, interval).map_err(row_problem)
+        } else {
+            let upload: HistoryUpload = serde_json::from_slice(&body)
+                .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
+            history::parse_rows(&upload.rows, zone, interval).map_err(row_problem)
+        }
+    })
+    .await??;
+    let summary = run_db(&state, move |c| {
+        Ok(db::history::replace_range(c, &id, &rows)?)
+    })
+    .await?;
+    tracing::info!(queue = %queue.id, rows = summary.inserted, elapsed_ms = started.elapsed().as_millis() as u64, "history uploaded");
+    Ok(HttpResponse::Ok().json(UploadSummary {
+        inserted: summary.inserted,
+        replaced: summary.replaced,
+        first_interval: summary.first,
+        last_interval: summary.last,
+    }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryQuery {
+    /// First interval (RFC 3339), inclusive.
+    pub from: Option<DateTime<Utc>>,
+    /// End (RFC 3339), exclusive.
+    pub to: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HistoryView {
+    pub interval_start: DateTime<Utc>,
+    /// The same instant on the queue's wall clock.
+    pub local_start: String,
+    pub reason: Option<String>,
+    pub offered: i32,
+    pub ai_resolved: i32,
+    pub handed_to_human: i32,
+    pub abandoned: i32,
+    pub aht_seconds: Option<f64>,
+    pub escalations: Option<i32>,
+    pub escalation_aht_seconds: Option<f64>,
+}
+
+/// Stored history of a queue, oldest first.
+#[utoipa::path(get, path = "/api/v1/queues/{id}/history", tag = "forecast", security(("bearer" = [])),
+    params(HistoryQuery),
+    responses((status = 200, body = Paged<HistoryView>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+#[get("/queues/{id}/history")]
+pub async fn list_history(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let q = query.into_inner();
+    let page = PageQuery {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .page()?;
+    let id = id.into_inner();
+    let from: Option<NaiveDateTime> = q.from.map(|t| t.naive_utc());
+    let to: Option<NaiveDateTime> = q.to.map(|t| t.naive_utc());
+    let (queue, rows, total) = run_db(&state, move |c| {
+        let queue = db::queues::get(c, &id).map_err(missing("queue", &id))?;
+        let (rows, total) = db::history::list(c, &id, from, to, q.reason.as_deref(), page)?;
+        Ok((queue, rows, total))
+    })
+    .await?;
+    let zone = queue.spec.time_zone.tz();
+    let items = rows
+        .into_iter()
+        .map(|r| HistoryView {
+            interval_start: r.interval_start.and_utc(),
+            local_start: r.interval_start.and_utc().with_timezone(&zone).to_rfc3339(),
+            reason: (!r.reason.is_empty()).then_some(r.reason),
+            offered: r.offered,
+            ai_resolved: r.ai_resolved,
+            handed_to_human: r.handed_to_human,
+            abandoned: r.abandoned,
+            aht_seconds: r.aht_seconds,
+            escalations: r.escalations,
+            escalation_aht_seconds: r.escalation_aht_seconds,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Paged::new(items, total, page)))
+}
+
+/// A holiday, campaign or outage on a local calendar day.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialDayInput {
+    /// The queue it applies to; omit for every queue.
+    #[serde(default)]
+    pub queue_id: Option<String>,
+    /// Local date in the queue's zone, `YYYY-MM-DD`.
+    pub date: String,
+    /// `closed` (no chats) or `multiplier` (volume scaled by `multiplier`).
+    pub kind: String,
+    #[serde(default)]
+    pub multiplier: Option<f64>,
+    /// What it is, e.g. "Midsummer Eve".
+    pub label: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SpecialDayView {
+    pub id: String,
+    pub queue_id: Option<String>,
+    pub date: String,
+    pub kind: String,
+    pub multiplier: Option<f64>,
+    pub label: String,
+}
+
+impl From<SpecialDayRow> for SpecialDayView {
+    fn from(r: SpecialDayRow) -> Self {
+        Self {
+            id: r.id,
+            queue_id: r.queue_id,
+            date: r.day.format("%Y-%m-%d").to_string(),
+            kind: r.kind,
+            multiplier: r.multiplier,
+            label: r.label,
+        }
+    }
+}
+
+fn parse_special_day(
+    input: &SpecialDayInput,
+) -> Result<(chrono::NaiveDate, SpecialEffect, String), ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let date = errors.collect("date", parse_date(&input.date));
+    let label = errors.collect("label", text(&input.label, 120));
+    let effect = match (input.kind.as_str(), input.multiplier) {
+        ("closed", None) => Some(SpecialEffect::Closed),
+        ("multiplier", Some(m)) if m.is_finite() && (0.0..=20.0).contains(&m) => {
+            Some(SpecialEffect::Multiplier(m))
+        }
+        ("multiplier", _) => {
+            errors.add(
+                "multiplier",
+                "give a multiplier between 0 and 20 (e.g. 0.4 for a holiday, 1.8 for a campaign)",
+            );
+            None
+        }
+        ("closed", Some(_)) => {
+            errors.add("multiplier", "a closed day takes no multiplier");
+            None
+        }
+        (other, _) => {
+            errors.add(
+                "kind",
+                format!("unknown kind '{other}' (expected closed or multiplier)"),
+            );
+            None
+        }
+    };
+    errors.finish(|| Some((date?, effect?, label?)))
+}
+
+/// Adds a special day; it is left out of model training and applied to forecasts.
+#[utoipa::path(post, path = "/api/v1/special-days", tag = "forecast", security(("bearer" = [])),
+    request_body = SpecialDayInput,
+    responses((status = 201, body = SpecialDayView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/special-days")]
+pub async fn create_special_day(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    body: web::Json<SpecialDayInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let input = body.into_inner();
+    let (date, effect, label) = parse_special_day(&input)?;
+    let row = run_db(&state, move |c| {
+        if let Some(q) = &input.queue_id {
+            db::queues::get(c, q).map_err(missing("queue", q))?;
+        }
+        Ok(db::history::insert_special_day(
+            c,
+            input.queue_id.as_deref(),
+            date,
+            effect,
+            &label,
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(SpecialDayView::from(row)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SpecialDayQuery {
+    /// Only days for this queue (and those for every queue).
+    pub queue_id: Option<String>,
+}
+
+/// Lists special days by date.
+#[utoipa::path(get, path = "/api/v1/special-days", tag = "forecast", security(("bearer" = [])),
+    params(SpecialDayQuery),
+    responses((status = 200, body = Vec<SpecialDayView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[get("/special-days")]
+pub async fn list_special_days(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    query: web::Query<SpecialDayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let queue_id = query.into_inner().queue_id;
+    let rows = run_db(&state, move |c| {
+        Ok(db::history::special_days_for(c, queue_id.as_deref())?)
+    })
+    .await?;
+    let views: Vec<SpecialDayView> = rows.into_iter().map(SpecialDayView::from).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// Removes a special day.
+#[utoipa::path(delete, path = "/api/v1/special-days/{id}", tag = "forecast", security(("bearer" = [])),
+    responses((status = 204, description = "deleted"), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+#[delete("/special-days/{id}")]
+pub async fn delete_special_day(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let id = id.into_inner();
+    run_db(&state, move |c| {
+        db::history::delete_special_day(c, &id).map_err(missing("special day", &id))
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

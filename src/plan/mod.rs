@@ -1,0 +1,23 @@
+//! Application services that combine stored data with the pure domain: forecasts and staffing
+//! requirements of a stored queue. Used by the HTTP handlers and the CLI alike.
+
+pub mod forecasting;
+pub mod requirements;
+
+use crate::db::DbError;
+use crate::domain::forecast::ForecastError;
+use crate::domain::staffing::StaffingError;
+use crate::domain::validation::ValidationErrors;
+
+/// Errors of the planning services.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("forecast: {0}")]
+    Forecast(#[from] ForecastError),
+    #[error("staffing: {0}")]
+    Staffing(#[from] StaffingError),
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+}

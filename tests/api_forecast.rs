@@ -1,0 +1,375 @@
+//! History upload, special days, forecasts, requirements and backtests over HTTP.
+
+mod common;
+
+use chatroster::domain::forecast::{generate, HistoryRow, IntervalLength, SyntheticSpec};
+use chrono::{NaiveDate, SecondsFormat};
+use common::{assert_problem, queue_body, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn history_csv(rows: &[HistoryRow]) -> String {
+    let mut out = String::from("interval_start,offered,ai_resolved,handed_to_human,abandoned,aht_seconds,escalations,escalation_aht_seconds,reason\n");
+    for r in rows {
+        let opt = |v: Option<f64>| v.map(|x| format!("{x:.1}")).unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            r.start.to_rfc3339_opts(SecondsFormat::Secs, true),
+            r.offered,
+            r.ai_resolved,
+            r.handed_to_human,
+            r.abandoned,
+            opt(r.aht_seconds),
+            r.escalations.map(|e| e.to_string()).unwrap_or_default(),
+            opt(r.escalation_aht_seconds),
+            r.reason.clone().unwrap_or_default()
+        ));
+    }
+    out
+}
+
+fn synthetic(zone: chrono_tz::Tz, start: NaiveDate, weeks: usize) -> Vec<HistoryRow> {
+    let spec = SyntheticSpec::new(zone, IntervalLength::Min30, start, weeks, 7);
+    generate(&spec).expect("synthetic history").rows
+}
+
+async fn queue_with_history(
+    app: &TestApp,
+    m: &str,
+    zone: &str,
+    start: NaiveDate,
+    weeks: usize,
+) -> (String, usize) {
+    let mut body = queue_body("History queue", "sv", zone);
+    body["opening_hours"] = json!([]);
+    let q = app.post("/api/v1/queues", Some(m), body).await;
+    let id = q.body["id"].as_str().unwrap().to_string();
+    let rows = synthetic(zone.parse().unwrap(), start, weeks);
+    let csv = history_csv(&rows);
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/queues/{id}/history")))
+        .bearer_auth(m)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let r = common::reply(r).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["inserted"], rows.len());
+    (id, rows.len())
+}
+
+async fn upload(
+    app: &TestApp,
+    m: &str,
+    id: &str,
+    content_type: &str,
+    body: String,
+) -> common::Reply {
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/queues/{id}/history")))
+        .bearer_auth(m)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    common::reply(r).await
+}
+
+both_backends!(
+    upload_is_idempotent_and_forecast_follows,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let (id, n) = queue_with_history(&app, &m, "Europe/Stockholm", start, 8).await;
+
+        // Uploading the same range again replaces it rather than adding to it.
+        let rows = synthetic(chrono_tz::Europe::Stockholm, start, 8);
+        let again = upload(&app, &m, &id, "text/csv", history_csv(&rows)).await;
+        assert_eq!(again.body["replaced"], n);
+        let listed = app
+            .get(&format!("/api/v1/queues/{id}/history?limit=5"), Some(&m))
+            .await;
+        assert_eq!(listed.body["total"], n);
+        assert_eq!(
+            listed.body["items"][0]["local_start"],
+            "2026-01-05T00:00:00+01:00"
+        );
+
+        let f = app
+            .get(&format!("/api/v1/queues/{id}/forecast"), Some(&m))
+            .await;
+        assert_eq!(f.status, StatusCode::OK, "{:?}", f.body);
+        assert_eq!(f.body["from"], "2026-03-02");
+        assert_eq!(f.body["to"], "2026-03-15");
+        let intervals = f.body["intervals"].as_array().unwrap();
+        assert_eq!(intervals.len(), 14 * 48);
+        assert_eq!(intervals[0]["local_start"], "2026-03-02T00:00:00+01:00");
+        for i in intervals {
+            let (v, lo, hi) = (
+                i["volume"].as_f64().unwrap(),
+                i["volume_bounds"]["lo80"].as_f64().unwrap(),
+                i["volume_bounds"]["hi80"].as_f64().unwrap(),
+            );
+            assert!(
+                lo <= v + 1e-9 && v <= hi + 1e-9,
+                "bounds must bracket the forecast: {i}"
+            );
+            let d = i["deflection_rate"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&d));
+        }
+
+        // What-if: the more the AI resolves, the fewer chats and agents are left for humans.
+        let human = |v: &Value| v["total_human_chats"].as_f64().unwrap();
+        let high = app
+            .get(
+                &format!("/api/v1/queues/{id}/forecast?deflection=0.9"),
+                Some(&m),
+            )
+            .await;
+        let low = app
+            .get(
+                &format!("/api/v1/queues/{id}/forecast?deflection=0.5"),
+                Some(&m),
+            )
+            .await;
+        assert!(human(&high.body) < human(&f.body) && human(&f.body) < human(&low.body));
+        let hours = |v: &Value| v["totals"]["scheduled_agent_hours"].as_f64().unwrap();
+        let req_high = app
+            .get(
+                &format!("/api/v1/queues/{id}/requirements?deflection=0.9"),
+                Some(&m),
+            )
+            .await;
+        let req_low = app
+            .get(
+                &format!("/api/v1/queues/{id}/requirements?deflection=0.5"),
+                Some(&m),
+            )
+            .await;
+        assert_eq!(req_high.status, StatusCode::OK, "{:?}", req_high.body);
+        assert!(hours(&req_high.body) < hours(&req_low.body));
+        let points = app.get(&format!("/api/v1/queues/{id}/requirements?deflection_points=-10&deflection_from=2026-03-09"), Some(&m)).await;
+        let base = app
+            .get(&format!("/api/v1/queues/{id}/requirements"), Some(&m))
+            .await;
+        assert!(hours(&points.body) > hours(&base.body));
+        let first_week: f64 = points.body["intervals"].as_array().unwrap()[..7 * 48]
+            .iter()
+            .map(|i| i["required"].as_f64().unwrap())
+            .sum();
+        let base_first_week: f64 = base.body["intervals"].as_array().unwrap()[..7 * 48]
+            .iter()
+            .map(|i| i["required"].as_f64().unwrap())
+            .sum();
+        assert_eq!(
+            first_week, base_first_week,
+            "the scenario starts on 2026-03-09, not before"
+        );
+        // The floor keeps a human on every open interval, and its cost is shown separately.
+        for i in base.body["intervals"].as_array().unwrap() {
+            assert!(i["required"].as_u64().unwrap() >= 1);
+            assert!(i["scheduled"].as_u64().unwrap() >= i["required"].as_u64().unwrap());
+        }
+        assert!(base.body["totals"]["floor_agent_hours"].as_f64().unwrap() >= 0.0);
+        let stricter = app
+            .get(
+                &format!("/api/v1/queues/{id}/requirements?sl_target=0.95"),
+                Some(&m),
+            )
+            .await;
+        assert!(hours(&stricter.body) > hours(&base.body));
+
+        let bt = app
+            .post(
+                &format!("/api/v1/queues/{id}/backtest"),
+                Some(&m),
+                json!({"weeks": 3, "horizon_weeks": 1}),
+            )
+            .await;
+        assert_eq!(bt.status, StatusCode::OK, "{:?}", bt.body);
+        let model = bt.body["report"]["volume"]["model"]["wape"]
+            .as_f64()
+            .unwrap();
+        let naive = bt.body["report"]["volume"]["naive"]["wape"]
+            .as_f64()
+            .unwrap();
+        assert!(
+            model < naive,
+            "the model must beat seasonal naive: {model} vs {naive}"
+        );
+        assert!(bt.body["summary"].as_str().unwrap().contains("better"));
+
+        for bad in [
+            "from=2026-02-01",
+            "to=2026-01-01",
+            "from=2026-03-02&to=2026-07-01",
+            "deflection=1.5",
+            "from=yesterday",
+        ] {
+            let r = app
+                .get(&format!("/api/v1/queues/{id}/forecast?{bad}"), Some(&m))
+                .await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, None);
+        }
+    }
+);
+
+both_backends!(bad_uploads_are_rejected_whole, |app: TestApp| async move {
+    let m = app.manager_token().await;
+    let q = app
+        .post(
+            "/api/v1/queues",
+            Some(&m),
+            queue_body("Q", "sv", "Europe/Stockholm"),
+        )
+        .await;
+    let id = q.body["id"].as_str().unwrap().to_string();
+    let header = "interval_start,offered,ai_resolved,handed_to_human,abandoned,aht_seconds\n";
+    let mut csv = header.to_string();
+    for h in 0..10 {
+        csv.push_str(&format!("2026-01-05T{h:02}:00:00Z,10,6,4,0,300\n"));
+    }
+    csv.push_str("2026-01-05T10:00:00Z,10,9,4,0,300\n");
+    let r = upload(&app, &m, &id, "text/csv", csv).await;
+    assert_problem(
+        &r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("handed_to_human"),
+    );
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("line 12"),
+        "{:?}",
+        r.body
+    );
+    assert!(r.body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("nothing was written"));
+    let gap = format!("{header}2026-03-29 02:00,1,0,1,0,300\n");
+    let r = upload(&app, &m, &id, "text/csv", gap).await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("interval_start"));
+    assert_eq!(
+        app.get(&format!("/api/v1/queues/{id}/history"), Some(&m))
+            .await
+            .body["total"],
+        0
+    );
+
+    let r = upload(&app, &m, &id, "text/plain", "x".into()).await;
+    assert_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, None);
+    let json_rows = json!({"rows": [{"interval_start": "2026-01-05 10:00", "offered": 5, "ai_resolved": 3,
+        "handed_to_human": 2, "abandoned": 0, "aht_seconds": 420, "reason": "refund"}]});
+    let r = upload(&app, &m, &id, "application/json", json_rows.to_string()).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["first_interval"], "2026-01-05T09:00:00Z");
+    let f = app
+        .get(&format!("/api/v1/queues/{id}/forecast"), Some(&m))
+        .await;
+    assert_problem(&f, StatusCode::UNPROCESSABLE_ENTITY, Some("history"));
+    let missing = app.get("/api/v1/queues/nope/forecast", Some(&m)).await;
+    assert_problem(&missing, StatusCode::NOT_FOUND, None);
+});
+
+both_backends!(
+    special_days_and_stateless_forecast,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let start = NaiveDate::from_ymd_opt(2026, 8, 3).unwrap();
+        let (id, _) = queue_with_history(&app, &m, "Australia/Sydney", start, 8).await;
+        let closed = app.post("/api/v1/special-days", Some(&m), json!({"queue_id": id, "date": "2026-10-05", "kind": "closed", "label": "Labour Day"})).await;
+        assert_eq!(closed.status, StatusCode::CREATED, "{:?}", closed.body);
+        let bad = app
+            .post(
+                "/api/v1/special-days",
+                Some(&m),
+                json!({"date": "2026-10-05", "kind": "multiplier", "label": "x"}),
+            )
+            .await;
+        assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, Some("multiplier"));
+        let listed = app
+            .get(&format!("/api/v1/special-days?queue_id={id}"), Some(&m))
+            .await;
+        assert_eq!(listed.body.as_array().unwrap().len(), 1);
+
+        // Sydney springs forward on 2026-10-04: that local day has 23 hours, 46 half-hour intervals.
+        let f = app
+            .get(
+                &format!("/api/v1/queues/{id}/forecast?from=2026-10-03&to=2026-10-05"),
+                Some(&m),
+            )
+            .await;
+        assert_eq!(f.status, StatusCode::OK, "{:?}", f.body);
+        let per_day = |day: &str| {
+            f.body["intervals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["local_start"].as_str().unwrap().starts_with(day))
+                .count()
+        };
+        assert_eq!(
+            (
+                per_day("2026-10-03"),
+                per_day("2026-10-04"),
+                per_day("2026-10-05")
+            ),
+            (48, 46, 48)
+        );
+        let labour_day: f64 = f.body["intervals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["local_start"].as_str().unwrap().starts_with("2026-10-05"))
+            .map(|i| i["volume"].as_f64().unwrap())
+            .sum();
+        assert_eq!(labour_day, 0.0, "a closed day has no chats");
+        let day_id = closed.body["id"].as_str().unwrap();
+        assert_eq!(
+            app.delete(&format!("/api/v1/special-days/{day_id}"), Some(&m))
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+
+        // The stateless forecast takes the series in the body and stores nothing.
+        let rows = synthetic(
+            chrono_tz::Europe::Stockholm,
+            NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            4,
+        );
+        let history: Vec<Value> = rows.iter().map(|r| json!({
+        "interval_start": r.start.to_rfc3339(), "offered": r.offered, "ai_resolved": r.ai_resolved,
+        "handed_to_human": r.handed_to_human, "abandoned": r.abandoned, "aht_seconds": r.aht_seconds,
+        "reason": r.reason})).collect();
+        let body = json!({"time_zone": "Europe/Stockholm", "interval_minutes": 30, "horizon_days": 7, "history": history});
+        let r = app.post("/api/v1/forecast", Some(&m), body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["intervals"].as_array().unwrap().len(), 7 * 48);
+        let mut bad = body;
+        bad["time_zone"] = json!("Nowhere/Land");
+        assert_problem(
+            &app.post("/api/v1/forecast", Some(&m), bad).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("time_zone"),
+        );
+
+        let (_, agent) = app.agent_with_token(&m, "agent@example.com").await;
+        assert_problem(
+            &app.get(&format!("/api/v1/queues/{id}/forecast"), Some(&agent))
+                .await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+        assert_problem(
+            &app.get(&format!("/api/v1/queues/{id}/history"), Some(&agent))
+                .await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+    }
+);
