@@ -47,6 +47,19 @@ enum Command {
         #[arg(long, default_value_t = 6)]
         horizon_weeks: usize,
     },
+    /// Solve a scheduling problem (JSON) into a roster (JSON), showing progress.
+    Solve {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long)]
+        output: PathBuf,
+        /// Wall-clock limit in seconds; the best roster found by then is written.
+        #[arg(long, default_value_t = 60.0)]
+        time_limit: f64,
+        /// Relative MIP gap at which to stop.
+        #[arg(long, default_value_t = 0.01)]
+        mip_gap: f64,
+    },
     /// Create a manager account; the password is read from a prompt, or from stdin with --password-stdin.
     CreateManager {
         #[arg(long)]
@@ -74,6 +87,12 @@ fn main() -> anyhow::Result<()> {
             weeks,
             horizon_weeks,
         } => backtest(&config, &queue, weeks, horizon_weeks),
+        Command::Solve {
+            input,
+            output,
+            time_limit,
+            mip_gap,
+        } => solve(&input, &output, time_limit, mip_gap),
         Command::CreateManager {
             email,
             password_stdin,
@@ -190,6 +209,75 @@ fn backtest(
                 cover(m.coverage95)
             );
         }
+    }
+    Ok(())
+}
+
+fn solve(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    time_limit: f64,
+    mip_gap: f64,
+) -> anyhow::Result<()> {
+    use chatroster::domain::scheduler::{self, Problem, SolveOptions};
+    use indicatif::{ProgressBar, ProgressStyle};
+    if !(time_limit.is_finite() && time_limit > 0.0 && (0.0..=1.0).contains(&mip_gap)) {
+        bail!("--time-limit must be positive and --mip-gap between 0 and 1");
+    }
+    let text = std::fs::read_to_string(input)
+        .with_context(|| format!("cannot read {}", input.display()))?;
+    let problem: Problem = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid problem", input.display()))?;
+    problem
+        .check()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let bar = ProgressBar::new((time_limit * 10.0) as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} solving {msg} [{bar:30}] {elapsed} of the time limit",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(format!(
+        "{} agents, {} queues",
+        problem.agents.len(),
+        problem.queues.len()
+    ));
+    let options = SolveOptions {
+        time_limit_seconds: time_limit,
+        mip_gap,
+        ..SolveOptions::default()
+    };
+    let worker = std::thread::spawn(move || {
+        let roster = scheduler::solve(&problem, &options);
+        (problem, roster)
+    });
+    while !worker.is_finished() {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        bar.inc(1);
+    }
+    let (problem, roster) = worker
+        .join()
+        .map_err(|_| anyhow::anyhow!("the solver thread panicked"))?;
+    let roster = roster.map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    let violations = scheduler::validate(&problem, &roster);
+    std::fs::write(output, serde_json::to_string_pretty(&roster)?)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    println!(
+        "{:?}: objective {:.1}, bound {}, gap {}, coverage {:.1}%, {} shifts, {} diagnostics, {} hard-rule violations -> {}",
+        roster.status,
+        roster.objective,
+        roster.bound.map_or("-".into(), |b| format!("{b:.1}")),
+        roster.roster_gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0)),
+        roster.kpis.coverage_pct,
+        roster.shifts.len(),
+        roster.diagnostics.len(),
+        violations.len(),
+        output.display()
+    );
+    if !violations.is_empty() {
+        bail!("the roster breaks hard rules: {violations:?}");
     }
     Ok(())
 }

@@ -41,6 +41,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/queues/{id}/requirements"),
     ("post", "/api/v1/queues/{id}/backtest"),
     ("post", "/api/v1/forecast"),
+    ("post", "/api/v1/solve"),
 ];
 
 both_backends!(document_matches_the_routes, |app: TestApp| async move {

@@ -8,6 +8,7 @@ pub mod forecast;
 pub mod history;
 pub mod language;
 pub mod queue;
+pub mod scheduler;
 pub mod staffing;
 pub mod validation;
 pub mod weekly;

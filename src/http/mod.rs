@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 pub mod queues;
+pub mod solve;
 pub mod staffing;
 
 use crate::config::Config;
@@ -67,7 +68,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(jobs::routes)
             .configure(staffing::routes)
             .configure(history::routes)
-            .configure(forecast::routes),
+            .configure(forecast::routes)
+            .configure(solve::routes),
     )
     .default_service(web::to(not_found));
 }

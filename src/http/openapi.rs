@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         super::forecast::queue_requirements_handler,
         super::forecast::queue_backtest_handler,
         super::forecast::stateless_forecast,
+        super::solve::solve_problem,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -51,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         (name = "jobs", description = "Background work and its progress"),
         (name = "forecast", description = "History, special days, forecasts and backtests"),
         (name = "staffing", description = "Erlang C / Erlang A staffing"),
+        (name = "scheduling", description = "Rostering with a mixed-integer program on HiGHS"),
         (name = "health", description = "Probes"),
     )
 )]

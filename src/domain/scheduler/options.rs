@@ -1,0 +1,187 @@
+//! Shift options: every (local date, template, local start on the template grid)
+//! whose whole elapsed-time span lies inside the agent's availability, inside the
+//! period, and where at least one queue the agent is qualified for is open in
+//! every interval. Generated once per group of identical agents.
+//!
+//! Breaks are not part of an option: in the MIP each break is "smeared" over its
+//! window (an interval of the window works `1 - len/window` of an agent), and the
+//! exact break slots are placed afterwards against the requirement curve.
+
+use super::grid::{resolve, Inst};
+use super::rules::{AgentState, Placed};
+use chrono::{Duration, NaiveTime, Timelike, Weekday};
+
+#[derive(Debug, Clone)]
+pub(crate) struct Opt {
+    pub template: usize,
+    pub start_t: usize,
+    pub len_t: usize,
+    pub day: i64,
+    pub week: usize,
+    pub weekday: Weekday,
+    /// Any part of the shift between 00:00 and 06:00 local.
+    pub night: bool,
+    pub pref_cost: f64,
+    /// Expected working fraction for each interval of the shift.
+    pub cov: Vec<f64>,
+}
+
+impl Opt {
+    pub fn placed(&self) -> Placed {
+        Placed {
+            start_t: self.start_t,
+            len_t: self.len_t,
+            day: self.day,
+            week: self.week,
+            weekday: self.weekday,
+        }
+    }
+}
+
+pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
+    let p = inst.p;
+    let a = &p.agents[ai];
+    let ctx = &inst.agents[ai];
+    let tz = ctx.tz;
+    let step = inst.step;
+    let start = p.period.start;
+    let end = inst.time(inst.n);
+    let pref = &a.preferences;
+    let mut pinned_state = AgentState::new(inst.weeks);
+    for s in inst.pinned.iter().filter(|s| s.agent == ai) {
+        pinned_state.add(
+            Placed {
+                start_t: s.start_t,
+                len_t: s.len_t,
+                day: s.day,
+                week: s.week,
+                weekday: s.weekday,
+            },
+            step,
+        );
+    }
+    // Each interval: does the agent serve some open queue there?
+    let servable: Vec<bool> = (0..inst.n)
+        .map(|t| ctx.avail[t] && ctx.quals.iter().any(|&q| inst.open[q][t]))
+        .collect();
+    let mut out = Vec::new();
+    let mut d = start.with_timezone(&tz).date_naive() - Duration::days(1);
+    let last = end.with_timezone(&tz).date_naive();
+    while d <= last {
+        for &ti in &ctx.templates {
+            let tpl = &p.templates[ti];
+            let first = tpl
+                .earliest_start
+                .map_or(0, |t| t.num_seconds_from_midnight() / 60);
+            let lastm = tpl
+                .latest_start
+                .map_or(24 * 60 - 1, |t| t.num_seconds_from_midnight() / 60);
+            let len_t = (tpl.length_minutes as i64 / step) as usize;
+            let mut m = first;
+            while m <= lastm && m < 24 * 60 {
+                let lt = NaiveTime::from_num_seconds_from_midnight_opt(m * 60, 0);
+                m += tpl.start_step_minutes.max(1);
+                let Some(lt) = lt else { continue };
+                let Some(s) = resolve(&tz, d.and_time(lt)) else {
+                    continue;
+                };
+                let Some(st) = inst.index_of(s) else { continue };
+                if st + len_t > inst.n || !servable[st..st + len_t].iter().all(|&b| b) {
+                    continue;
+                }
+                let (day, week, weekday) = inst.local_day(&tz, s);
+                let placed = Placed {
+                    start_t: st,
+                    len_t,
+                    day,
+                    week,
+                    weekday,
+                };
+                if !pinned_state.pair_ok(&a.contract, step, &placed) {
+                    continue;
+                }
+                let sm = i64::from(lt.hour() * 60 + lt.minute());
+                let night = sm < 360 || sm + len_t as i64 * step > 24 * 60;
+                let mut cost = 0.0;
+                if !pref.preferred_start_times.is_empty()
+                    && !pref.preferred_start_times.contains(&lt)
+                {
+                    cost += pref.start_weight;
+                }
+                if pref.preferred_days_off.contains(&weekday) {
+                    cost += pref.days_off_weight;
+                }
+                if !pref.preferred_days_on.is_empty() && !pref.preferred_days_on.contains(&weekday)
+                {
+                    cost += pref.days_on_weight;
+                }
+                let mut cov = vec![1.0; len_t];
+                for b in &tpl.breaks {
+                    let (ws, we) = (
+                        (b.window_start_minutes as i64 / step) as usize,
+                        (b.window_end_minutes as i64 / step) as usize,
+                    );
+                    let frac = f64::from(b.length_minutes)
+                        / f64::from((b.window_end_minutes - b.window_start_minutes).max(1));
+                    for c in cov.iter_mut().take(we.min(len_t)).skip(ws) {
+                        *c -= frac;
+                    }
+                }
+                out.push(Opt {
+                    template: ti,
+                    start_t: st,
+                    len_t,
+                    day,
+                    week,
+                    weekday,
+                    night,
+                    pref_cost: cost * p.weights.preference,
+                    cov,
+                });
+            }
+        }
+        d += Duration::days(1);
+    }
+    out.sort_by_key(|x| (x.start_t, x.len_t, x.template));
+    out.dedup_by(|x, y| x.start_t == y.start_t && x.len_t == y.len_t && x.template == y.template);
+    out
+}
+
+/// Per week: can the contract minimum be reached at all with this agent's
+/// options (longest option per local day, best `max_shifts` days)? If not, the
+/// minimum is treated as unattainable: not enforced, reported in diagnostics.
+pub(crate) fn min_attainable(inst: &Inst, ai: usize) -> Vec<bool> {
+    let c = &inst.p.agents[ai].contract;
+    let g = &inst.groups[inst.group_of[ai]];
+    let pinned_h: Vec<f64> = (0..inst.weeks)
+        .map(|w| {
+            inst.pinned
+                .iter()
+                .filter(|s| s.agent == ai && s.week == w)
+                .map(|s| inst.hours(s.len_t))
+                .sum()
+        })
+        .collect();
+    (0..inst.weeks)
+        .map(|w| {
+            let mut best: Vec<f64> = g
+                .by_day
+                .values()
+                .filter_map(|os| {
+                    os.iter()
+                        .filter(|&&o| g.options[o].week == w)
+                        .map(|&o| inst.hours(g.options[o].len_t))
+                        .reduce(f64::max)
+                })
+                .collect();
+            best.sort_by(|a, b| b.total_cmp(a));
+            let reach: f64 = best
+                .iter()
+                .take(c.max_shifts_per_week as usize)
+                .sum::<f64>()
+                + pinned_h[w];
+            c.min_hours_per_week <= 0.0
+                || reach.min(c.max_hours_per_week) + 1e-9 >= c.min_hours_per_week
+        })
+        .collect()
+}

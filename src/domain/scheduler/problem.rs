@@ -1,0 +1,358 @@
+//! Input types (the JSON body of `POST /api/v1/solve`) and their structural checks.
+//!
+//! All instants are UTC; availability, start grids and "days" are in the agent's
+//! own IANA zone. Durations are real elapsed minutes (a 8-h shift across a DST
+//! change is still 8 h of UTC; its local wall-clock end moves by the DST delta).
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+/// Errors for inputs that cannot be scheduled at all (never panics on input).
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ScheduleError {
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    #[error("unknown time zone '{zone}' for {owner}")]
+    UnknownZone { owner: String, zone: String },
+    #[error("solver failure: {0}")]
+    Solver(String),
+}
+
+fn invalid<T>(msg: impl Into<String>) -> Result<T, ScheduleError> {
+    Err(ScheduleError::Invalid(msg.into()))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Period {
+    /// First instant of the period (must be on the interval grid).
+    pub start: DateTime<Utc>,
+    /// 1..=6 weeks.
+    pub weeks: u32,
+    /// 15 or 30.
+    pub interval_minutes: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Queue {
+    pub id: String,
+    pub language: String,
+    /// Queue zone (informational: everything in a queue is on the UTC grid).
+    pub zone: String,
+    /// Required agents per UTC interval (from the staffing module).
+    pub required: Vec<f64>,
+    /// Opening hours per UTC interval; omitted = always open.
+    #[serde(default)]
+    pub open: Option<Vec<bool>>,
+    /// "Always a human": wanted on-shift agents per open interval.
+    #[serde(default)]
+    pub floor: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+pub struct AvailabilityWindow {
+    pub weekday: Weekday,
+    /// Local start; `end <= start` means the window crosses midnight
+    /// (`end == start` = 24 h).
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UtcRange {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Contract {
+    #[serde(default)]
+    pub min_hours_per_week: f64,
+    pub max_hours_per_week: f64,
+    pub max_shifts_per_week: u32,
+    #[serde(default = "default_rest")]
+    pub min_rest_hours: f64,
+    #[serde(default = "default_consec")]
+    pub max_consecutive_days: u32,
+    /// A stretch of days off between two worked days must be at least this long.
+    #[serde(default = "default_one")]
+    pub min_consecutive_days_off: u32,
+    /// Weekends (local Sat/Sun) with any shift, over the whole period.
+    #[serde(default = "default_weekends")]
+    pub max_weekends: u32,
+}
+fn default_rest() -> f64 {
+    11.0
+}
+fn default_consec() -> u32 {
+    6
+}
+fn default_one() -> u32 {
+    1
+}
+fn default_weekends() -> u32 {
+    6
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Preferences {
+    #[serde(default)]
+    pub preferred_start_times: Vec<NaiveTime>,
+    #[serde(default)]
+    pub start_weight: f64,
+    #[serde(default)]
+    pub preferred_days_on: Vec<Weekday>,
+    #[serde(default)]
+    pub days_on_weight: f64,
+    #[serde(default)]
+    pub preferred_days_off: Vec<Weekday>,
+    #[serde(default)]
+    pub days_off_weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Agent {
+    pub id: String,
+    pub name: String,
+    pub zone: String,
+    pub languages: Vec<String>,
+    pub availability: Vec<AvailabilityWindow>,
+    /// Whole local days off (sick, training...).
+    #[serde(default)]
+    pub unavailable_dates: Vec<NaiveDate>,
+    /// Approved time off, UTC.
+    #[serde(default)]
+    pub time_off: Vec<UtcRange>,
+    pub contract: Contract,
+    #[serde(default)]
+    pub preferences: Preferences,
+    /// Template ids this agent may work; omitted = all.
+    #[serde(default)]
+    pub templates: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BreakRule {
+    pub length_minutes: u32,
+    /// Earliest break start, minutes after shift start.
+    pub window_start_minutes: u32,
+    /// Latest break end, minutes after shift start.
+    pub window_end_minutes: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ShiftTemplate {
+    pub id: String,
+    pub length_minutes: u32,
+    /// Local start grid step, counted from `earliest_start`.
+    pub start_step_minutes: u32,
+    #[serde(default)]
+    pub earliest_start: Option<NaiveTime>,
+    #[serde(default)]
+    pub latest_start: Option<NaiveTime>,
+    #[serde(default)]
+    pub breaks: Vec<BreakRule>,
+}
+
+/// A published / hand-placed shift that must be kept verbatim.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PinnedShift {
+    pub agent_id: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    #[serde(default)]
+    pub breaks: Vec<UtcRange>,
+}
+
+/// Objective weights, all per agent-hour unless noted. Defaults make the
+/// objective lexicographic in practice: floor >> shortfall >> over >> paid hours:
+/// `under = [100, 200, 400]` (0-1, 1-2, >2 agents short), `over = 5`,
+/// `paid_hour = 1`, `floor = 1000`, `min_hours = 1000`, `preference = 1`,
+/// `fairness = 1`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Weights {
+    /// Shortfall segments 0-1, 1-2, >2 agents short (convex: increasing).
+    pub under: [f64; 3],
+    pub over: f64,
+    pub paid_hour: f64,
+    /// Missing agent below the floor.
+    pub floor: f64,
+    /// Contract minimum hours not reached (per hour).
+    pub min_hours: f64,
+    /// Multiplier on the agents' own preference weights (per shift).
+    pub preference: f64,
+    /// Fairness is not in the MIP objective: when > 0, group shifts are handed to
+    /// the member with the fewest hours that week, then fewest nights (for a night
+    /// shift) and weekend shifts (for a weekend shift); 0 = first member by order.
+    pub fairness: f64,
+}
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            under: [100.0, 200.0, 400.0],
+            over: 5.0,
+            paid_hour: 1.0,
+            floor: 1_000.0,
+            min_hours: 1_000.0,
+            preference: 1.0,
+            fairness: 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Problem {
+    pub period: Period,
+    pub queues: Vec<Queue>,
+    pub agents: Vec<Agent>,
+    pub templates: Vec<ShiftTemplate>,
+    #[serde(default)]
+    pub pinned: Vec<PinnedShift>,
+    #[serde(default)]
+    pub weights: Weights,
+}
+
+pub fn parse_zone(owner: &str, zone: &str) -> Result<Tz, ScheduleError> {
+    zone.parse::<Tz>().map_err(|_| ScheduleError::UnknownZone {
+        owner: owner.to_string(),
+        zone: zone.to_string(),
+    })
+}
+
+impl Problem {
+    /// Number of UTC intervals in the period.
+    pub fn interval_count(&self) -> usize {
+        (self.period.weeks as usize * 7 * 24 * 60) / self.period.interval_minutes.max(1) as usize
+    }
+
+    /// Structural checks; contradictions between hard rules are *not* errors
+    /// (they become diagnostics), only malformed data is.
+    pub fn check(&self) -> Result<(), ScheduleError> {
+        let p = &self.period;
+        if !(1..=6).contains(&p.weeks) {
+            return invalid("period.weeks must be 1..=6");
+        }
+        if p.interval_minutes != 15 && p.interval_minutes != 30 {
+            return invalid("period.interval_minutes must be 15 or 30");
+        }
+        let step = i64::from(p.interval_minutes);
+        if p.start.timestamp().rem_euclid(step * 60) != 0 {
+            return invalid("period.start must be aligned to the interval grid");
+        }
+        let n = self.interval_count();
+        let mut ids = std::collections::BTreeSet::new();
+        for q in &self.queues {
+            parse_zone(&q.id, &q.zone)?;
+            if !ids.insert(("q", q.id.as_str())) {
+                return invalid(format!("duplicate queue id {}", q.id));
+            }
+            if q.required.len() != n {
+                return invalid(format!(
+                    "queue {}: required has {} values, expected {n}",
+                    q.id,
+                    q.required.len()
+                ));
+            }
+            if q.required.iter().any(|r| !r.is_finite() || *r < 0.0) {
+                return invalid(format!("queue {}: required must be finite and >= 0", q.id));
+            }
+            if q.open.as_ref().is_some_and(|o| o.len() != n) {
+                return invalid(format!("queue {}: open must have {n} values", q.id));
+            }
+        }
+        for t in &self.templates {
+            if !ids.insert(("t", t.id.as_str())) {
+                return invalid(format!("duplicate template id {}", t.id));
+            }
+            let m = p.interval_minutes;
+            if t.length_minutes == 0 || t.length_minutes % m != 0 || t.length_minutes > 24 * 60 {
+                return invalid(format!(
+                    "template {}: length must be a positive multiple of the interval, <= 24 h",
+                    t.id
+                ));
+            }
+            if t.start_step_minutes == 0 || t.start_step_minutes % m != 0 {
+                return invalid(format!(
+                    "template {}: start step must be a multiple of the interval",
+                    t.id
+                ));
+            }
+            for b in &t.breaks {
+                let ok = b.length_minutes > 0
+                    && b.length_minutes % m == 0
+                    && b.window_start_minutes % m == 0
+                    && b.window_end_minutes % m == 0
+                    && b.window_start_minutes + b.length_minutes <= b.window_end_minutes
+                    && b.window_end_minutes <= t.length_minutes;
+                if !ok {
+                    return invalid(format!(
+                        "template {}: break rule must be on the interval grid and inside the shift",
+                        t.id
+                    ));
+                }
+            }
+        }
+        for a in &self.agents {
+            parse_zone(&a.id, &a.zone)?;
+            if !ids.insert(("a", a.id.as_str())) {
+                return invalid(format!("duplicate agent id {}", a.id));
+            }
+            let c = &a.contract;
+            let finite = [c.min_hours_per_week, c.max_hours_per_week, c.min_rest_hours];
+            if finite.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                return invalid(format!(
+                    "agent {}: contract hours must be finite and >= 0",
+                    a.id
+                ));
+            }
+            if let Some(ts) = &a.templates {
+                if let Some(bad) = ts
+                    .iter()
+                    .find(|t| !self.templates.iter().any(|x| &x.id == *t))
+                {
+                    return invalid(format!("agent {}: unknown template {bad}", a.id));
+                }
+            }
+        }
+        for s in &self.pinned {
+            if !self.agents.iter().any(|a| a.id == s.agent_id) {
+                return invalid(format!("pinned shift for unknown agent {}", s.agent_id));
+            }
+            let off = (s.start - p.start).num_minutes();
+            let len = (s.end - s.start).num_minutes();
+            if len <= 0
+                || off < 0
+                || off % step != 0
+                || len % step != 0
+                || off + len > n as i64 * step
+            {
+                return invalid(format!(
+                    "pinned shift of {} must lie on the grid inside the period",
+                    s.agent_id
+                ));
+            }
+        }
+        let w = &self.weights;
+        let ws = [
+            w.over,
+            w.paid_hour,
+            w.floor,
+            w.min_hours,
+            w.preference,
+            w.fairness,
+        ];
+        if w.under
+            .iter()
+            .chain(ws.iter())
+            .any(|v| !v.is_finite() || *v < 0.0)
+        {
+            return invalid("weights must be finite and >= 0");
+        }
+        if !(w.under[0] <= w.under[1] && w.under[1] <= w.under[2]) {
+            return invalid("weights.under must be non-decreasing (convex penalty)");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,349 @@
+use super::testkit::*;
+use super::*;
+use chrono::{Timelike, Weekday};
+
+const MON: &str = "2026-03-23T00:00:00Z";
+
+fn weekday_9_17(n: usize, level: f64) -> Queue {
+    queue("en", "en", n, |i| {
+        let (d, h) = dh(i);
+        if d < 5 && (9.0..17.0).contains(&h) {
+            level
+        } else {
+            0.0
+        }
+    })
+}
+
+#[test]
+fn known_optimum_exact_cover() {
+    let n = 336;
+    let mut q = weekday_9_17(n, 1.0);
+    q.open = Some((0..n).map(|i| q.required[i] > 0.0).collect());
+    let a = agent("a1", "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    // Five 8-h shifts 09-17: paid hours only.
+    assert_eq!(r.objective, 40.0);
+    assert_eq!(r.status, SolverStatus::Optimal);
+    assert_eq!(r.kpis.coverage_pct, 100.0);
+    assert!(r.shifts.iter().all(|s| s.start_utc.hour() == 9));
+    assert!(r.bound.is_some_and(|b| (b - 40.0).abs() < 1e-6));
+}
+
+#[test]
+fn known_optimum_with_shortfall() {
+    let n = 336;
+    let q = weekday_9_17(n, 2.0);
+    let a = agent("a1", "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    // 1 agent short for 40 h at 100/agent-hour, plus 40 paid hours.
+    assert_eq!(r.objective, 4040.0);
+    assert_eq!(r.kpis.coverage_pct, 50.0);
+}
+
+#[test]
+fn dst_spring_forward_stockholm() {
+    let n = 336;
+    let q = queue("sv", "sv", n, |_| 1.0);
+    let mut a = agent(
+        "night",
+        "Europe/Stockholm",
+        &["sv"],
+        &WEEK,
+        hm(22, 0),
+        hm(7, 0),
+    );
+    a.contract = contract(0.0, 60.0, 7);
+    a.contract.max_consecutive_days = 7;
+    a.contract.min_rest_hours = 8.0;
+    let mut tpl = template("8h", 8, 60);
+    tpl.earliest_start = Some(hm(22, 0));
+    let p = problem(MON, vec![q], vec![a], vec![tpl]);
+    let r = solve_ok(&p);
+    // Saturday 28 March 22:00 CET -> 8 h elapsed -> Sunday 07:00 CEST.
+    let sat = r
+        .shifts
+        .iter()
+        .find(|s| s.start_utc == t("2026-03-28T21:00:00Z"))
+        .expect("saturday night shift");
+    assert_eq!(sat.end_utc, t("2026-03-29T05:00:00Z"));
+    assert_eq!(sat.start_local.to_rfc3339(), "2026-03-28T22:00:00+01:00");
+    assert_eq!(sat.end_local.to_rfc3339(), "2026-03-29T07:00:00+02:00");
+    // After the change the same local start is one hour earlier in UTC.
+    assert!(r.shifts.iter().all(|s| s.start_local.hour() == 22));
+}
+
+#[test]
+fn agents_far_from_queue_zone() {
+    let n = 336;
+    let q = queue("en", "en", n, |_| 1.0);
+    let la = agent(
+        "la",
+        "America/Los_Angeles",
+        &["en"],
+        &WEEK[..5],
+        hm(9, 0),
+        hm(17, 0),
+    );
+    let mnl = agent(
+        "mnl",
+        "Asia/Manila",
+        &["en"],
+        &WEEK[..5],
+        hm(9, 0),
+        hm(17, 0),
+    );
+    let p = problem(MON, vec![q], vec![la, mnl], vec![template("8h", 8, 30)]);
+    let r = solve_ok(&p);
+    for id in ["la", "mnl"] {
+        let mine: Vec<_> = r.shifts.iter().filter(|s| s.agent_id == id).collect();
+        assert_eq!(mine.len(), 5, "{id}");
+        assert!(mine
+            .iter()
+            .all(|s| s.start_local.hour() == 9 && s.start_local.minute() == 0));
+    }
+    // Manila Monday 09:00 is Monday 01:00 UTC; LA Monday 09:00 PDT is 16:00 UTC.
+    assert!(r
+        .shifts
+        .iter()
+        .any(|s| s.agent_id == "mnl" && s.start_utc == t("2026-03-23T01:00:00Z")));
+    assert!(r
+        .shifts
+        .iter()
+        .any(|s| s.agent_id == "la" && s.start_utc == t("2026-03-23T16:00:00Z")));
+}
+
+#[test]
+fn language_nobody_speaks_at_night() {
+    let n = 336;
+    let q = queue("fi", "fi", n, |_| 1.0);
+    let a = agent("fi1", "UTC", &["fi"], &WEEK, hm(8, 0), hm(16, 0));
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    let night = r.diagnostics.iter().any(|d| {
+        matches!(d, Diagnostic::Understaffed { queue_id, start_utc, reason: ShortfallReason::NoQualifiedAgentAvailable, .. }
+            if queue_id == "fi" && *start_utc == t("2026-03-23T00:00:00Z"))
+    });
+    assert!(night, "{:#?}", r.diagnostics);
+}
+
+#[test]
+fn unattainable_contract_minimum_is_named() {
+    let n = 336;
+    let q = weekday_9_17(n, 1.0);
+    let mut a = agent(
+        "short",
+        "UTC",
+        &["en"],
+        &[Weekday::Mon, Weekday::Tue],
+        hm(8, 0),
+        hm(16, 0),
+    );
+    a.contract = contract(30.0, 40.0, 5);
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    let named = r.diagnostics.iter().any(|d| matches!(d, Diagnostic::MinHoursUnattainable { agent_id, week: 0, reachable_hours, .. } if agent_id == "short" && *reachable_hours == 16.0));
+    assert!(named, "{:#?}", r.diagnostics);
+    assert_eq!(r.shifts.len(), 2);
+}
+
+#[test]
+fn attainable_minimum_is_met() {
+    let n = 336;
+    let q = weekday_9_17(n, 0.0);
+    let mut a = agent("min", "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
+    a.contract = contract(24.0, 40.0, 5);
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    assert_eq!(r.kpis.agents[0].hours_per_week, vec![24.0]);
+}
+
+#[test]
+fn pinned_shift_kept() {
+    let n = 336;
+    let q = weekday_9_17(n, 1.0);
+    let a = agent("a1", "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
+    let mut p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    // Pinned at an odd time (outside the template grid): must be kept verbatim.
+    p.pinned.push(PinnedShift {
+        agent_id: "a1".into(),
+        start: t("2026-03-25T06:30:00Z"),
+        end: t("2026-03-25T12:30:00Z"),
+        breaks: vec![UtcRange {
+            start: t("2026-03-25T09:30:00Z"),
+            end: t("2026-03-25T10:00:00Z"),
+        }],
+    });
+    let r = solve_ok(&p);
+    assert!(r
+        .shifts
+        .iter()
+        .any(|s| s.pinned && s.start_utc == t("2026-03-25T06:30:00Z") && s.breaks.len() == 1));
+    assert_eq!(r.shifts.len(), 5);
+}
+
+#[test]
+fn deterministic() {
+    let n = 336;
+    let q1 = queue("en", "en", n, |i| {
+        if (16..40).contains(&(i % 48)) {
+            2.3
+        } else {
+            0.4
+        }
+    });
+    let q2 = queue("sv", "sv", n, |i| {
+        if (18..36).contains(&(i % 48)) {
+            1.7
+        } else {
+            0.0
+        }
+    });
+    let agents = (0..4)
+        .map(|k| {
+            agent(
+                &format!("a{k}"),
+                "Europe/Stockholm",
+                if k % 2 == 0 { &["en", "sv"] } else { &["en"] },
+                &WEEK,
+                hm(6, 0),
+                hm(22, 0),
+            )
+        })
+        .collect();
+    let mut t8 = template("8h", 8, 30);
+    t8.breaks.push(BreakRule {
+        length_minutes: 30,
+        window_start_minutes: 180,
+        window_end_minutes: 300,
+    });
+    let p = problem(MON, vec![q1, q2], agents, vec![t8, template("4h", 4, 30)]);
+    // Stopping on the gap (not the clock) makes the MIP path deterministic.
+    let opts = SolveOptions {
+        time_limit_seconds: 60.0,
+        mip_gap: 0.02,
+        ..Default::default()
+    };
+    let mut a = solve_with(&p, &opts);
+    let mut b = solve_with(&p, &opts);
+    assert_ne!(a.status, SolverStatus::TimeLimit);
+    a.solve_seconds = 0.0;
+    b.solve_seconds = 0.0;
+    let same = serde_json::to_string(&a).ok() == serde_json::to_string(&b).ok();
+    assert!(same, "rosters differ");
+    // Breaks are staggered: not every 8-h shift starting together breaks together.
+    assert!(a
+        .shifts
+        .iter()
+        .all(|s| s.template_id.as_deref() != Some("8h") || s.breaks.len() == 1));
+}
+
+#[test]
+fn multi_skill_split() {
+    let n = 336;
+    let en = weekday_9_17(n, 0.5);
+    let mut sv = weekday_9_17(n, 0.5);
+    sv.id = "sv".into();
+    sv.language = "sv".into();
+    let a = agent(
+        "both",
+        "UTC",
+        &["en", "sv"],
+        &WEEK[..5],
+        hm(9, 0),
+        hm(17, 0),
+    );
+    let p = problem(MON, vec![en, sv], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    assert_eq!(r.kpis.coverage_pct, 100.0);
+    let iv = &r.shifts[0].intervals[0];
+    assert_eq!(iv.serving.len(), 2);
+    assert!(iv.serving.iter().all(|s| (s.share - 0.5).abs() < 1e-6));
+    assert_eq!(r.objective, 40.0);
+}
+
+#[test]
+fn floors_met_where_possible() {
+    let n = 336;
+    let mut q = queue("en", "en", n, |_| 0.2);
+    q.floor = 1;
+    let day = agent("d", "UTC", &["en"], &WEEK, hm(6, 0), hm(18, 0));
+    let mut d2 = agent("d2", "UTC", &["en"], &WEEK, hm(6, 0), hm(18, 0));
+    d2.contract.max_consecutive_days = 7;
+    let mut d1 = day.clone();
+    d1.contract.max_consecutive_days = 7;
+    let mut p = problem(
+        MON,
+        vec![q],
+        vec![d1, d2],
+        vec![template("8h", 8, 60), template("4h", 4, 60)],
+    );
+    p.agents[0].contract.max_shifts_per_week = 7;
+    p.agents[1].contract.max_shifts_per_week = 7;
+    p.agents[0].contract.max_hours_per_week = 60.0;
+    p.agents[1].contract.max_hours_per_week = 60.0;
+    let r = solve_ok(&p);
+    for iv in &r.queues[0].intervals {
+        let h = iv.start_utc.hour();
+        if (6..18).contains(&h) {
+            assert!(iv.floor_met, "floor missed at {}", iv.start_utc);
+        } else {
+            assert!(!iv.floor_met);
+        }
+    }
+}
+
+#[test]
+fn json_body_and_edge_inputs_never_panic() {
+    let body = r#"{
+      "period": {"start": "2026-03-23T00:00:00Z", "weeks": 1, "interval_minutes": 60},
+      "queues": [], "agents": [], "templates": []
+    }"#;
+    // 60-min intervals are rejected with an error, not a panic.
+    let p: Problem = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        solve(&p, &SolveOptions::default()),
+        Err(ScheduleError::Invalid(_))
+    ));
+    let body = r#"{
+      "period": {"start": "2026-03-23T00:00:00Z", "weeks": 1, "interval_minutes": 30},
+      "queues": [{"id": "sv", "language": "sv", "zone": "Europe/Stockholm", "required": [], "floor": 1}],
+      "agents": [{"id": "a", "name": "A", "zone": "Asia/Manila", "languages": ["sv"],
+                  "availability": [{"weekday": "Mon", "start": "08:00:00", "end": "16:00:00"}],
+                  "contract": {"max_hours_per_week": 40, "max_shifts_per_week": 5}}],
+      "templates": [{"id": "8h", "length_minutes": 480, "start_step_minutes": 30,
+                     "breaks": [{"length_minutes": 30, "window_start_minutes": 180, "window_end_minutes": 300}]}]
+    }"#;
+    let mut p: Problem = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        solve(&p, &SolveOptions::default()),
+        Err(ScheduleError::Invalid(_))
+    ));
+    p.queues[0].required = vec![1.0; 336];
+    let r = solve_ok(&p);
+    assert_eq!(r.shifts.len(), 1);
+    p.agents[0].zone = "Mars/Olympus".into();
+    assert!(matches!(
+        solve(&p, &SolveOptions::default()),
+        Err(ScheduleError::UnknownZone { .. })
+    ));
+    // No agents at all: an empty roster with every open interval explained.
+    p.agents.clear();
+    let r = solve_ok(&p);
+    assert!(r.shifts.is_empty());
+    assert!(r.diagnostics.iter().any(|d| matches!(
+        d,
+        Diagnostic::Understaffed {
+            reason: ShortfallReason::NoQualifiedAgentAvailable,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn local_times_accept_hh_mm() {
+    let t: Result<chrono::NaiveTime, _> = serde_json::from_str("\"08:00\"");
+    assert_eq!(t.ok(), Some(hm(8, 0)));
+}

@@ -1,0 +1,93 @@
+//! `POST /api/v1/solve`: the stateless scheduler — a problem in, a roster out.
+
+use super::auth::Authenticated;
+use super::problem::{ApiError, Problem as ProblemDoc};
+use crate::domain::scheduler::{solve, validate, Problem, Roster, SolveOptions, Violation};
+use crate::domain::validation::ValidationErrors;
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+/// Rostering problems carry every agent and requirement curve: a larger limit than the API default.
+pub const SOLVE_MAX_BYTES: usize = 16 * 1024 * 1024;
+/// Longest solve a request may ask for.
+pub const MAX_TIME_LIMIT_SECONDS: f64 = 300.0;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/solve")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(SOLVE_MAX_BYTES)
+                    .error_handler(super::json_error),
+            )
+            .route(web::post().to(solve_problem)),
+    );
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SolveQuery {
+    /// Wall-clock limit in seconds (1 to 300, default 60); the best roster found by then is returned.
+    pub time_limit_seconds: Option<f64>,
+    /// Relative MIP gap at which to stop (default 0.01).
+    pub mip_gap: Option<f64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SolveResponse {
+    #[schema(value_type = Object)]
+    pub roster: Roster,
+    /// Hard-rule violations found by the independent validator (empty for every roster it returns).
+    #[schema(value_type = Vec<Object>)]
+    pub violations: Vec<Violation>,
+}
+
+/// Solves a rostering problem: shifts per agent (UTC and local), coverage per queue and interval,
+/// KPIs, objective, bound and gap, and diagnostics naming every shortfall and contradiction.
+#[utoipa::path(post, path = "/api/v1/solve", tag = "scheduling", security(("bearer" = [])),
+    params(SolveQuery),
+    request_body(content = Object, description = "A scheduling problem (see the README for its shape)"),
+    responses((status = 200, body = SolveResponse), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
+              (status = 413, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+pub async fn solve_problem(
+    auth: Authenticated,
+    query: web::Query<SolveQuery>,
+    body: web::Json<Problem>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let mut errors = ValidationErrors::new();
+    let mut options = SolveOptions::default();
+    if let Some(t) = query.time_limit_seconds {
+        if t.is_finite() && (1.0..=MAX_TIME_LIMIT_SECONDS).contains(&t) {
+            options.time_limit_seconds = t;
+        } else {
+            errors.add(
+                "time_limit_seconds",
+                format!("must be between 1 and {MAX_TIME_LIMIT_SECONDS}"),
+            );
+        }
+    }
+    if let Some(g) = query.mip_gap {
+        if g.is_finite() && (0.0..=1.0).contains(&g) {
+            options.mip_gap = g;
+        } else {
+            errors.add("mip_gap", "must be between 0 and 1");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let problem = body.into_inner();
+    problem
+        .check()
+        .map_err(|e| ApiError::validation(ValidationErrors::single("problem", e.to_string())))?;
+    let response = web::block(move || -> Result<SolveResponse, ApiError> {
+        let roster = solve(&problem, &options).map_err(|e| {
+            ApiError::validation(ValidationErrors::single("problem", e.to_string()))
+        })?;
+        let violations = validate(&problem, &roster);
+        Ok(SolveResponse { roster, violations })
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(response))
+}

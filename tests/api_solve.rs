@@ -1,0 +1,123 @@
+//! The stateless scheduler over HTTP and the `solve` command.
+
+mod common;
+
+use common::{assert_problem, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// One Swedish queue for the week Stockholm springs forward (2026-03-29), wanting one agent 08:00-16:00
+/// UTC every day, and three agents: two in Stockholm, one in Manila (seven to eight hours ahead).
+fn problem() -> Value {
+    let intervals = 7 * 48;
+    let required: Vec<f64> = (0..intervals)
+        .map(|i| {
+            if (16..32).contains(&(i % 48)) {
+                1.0
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let availability = |start: &str, end: &str| -> Value {
+        days.iter()
+            .map(|d| json!({"weekday": d, "start": start, "end": end}))
+            .collect()
+    };
+    let contract = json!({"max_hours_per_week": 40, "max_shifts_per_week": 5, "min_hours_per_week": 0,
+        "min_rest_hours": 11, "max_consecutive_days": 5, "min_consecutive_days_off": 2});
+    json!({
+        "period": {"start": "2026-03-23T00:00:00Z", "weeks": 1, "interval_minutes": 30},
+        "queues": [{"id": "sv-chat", "language": "sv", "zone": "Europe/Stockholm", "required": required, "floor": 0}],
+        "agents": [
+            {"id": "a1", "name": "Lina", "zone": "Europe/Stockholm", "languages": ["sv"],
+             "availability": availability("07:00", "19:00"), "contract": contract},
+            {"id": "a2", "name": "Oskar", "zone": "Europe/Stockholm", "languages": ["sv", "en"],
+             "availability": availability("07:00", "19:00"), "contract": contract},
+            {"id": "a3", "name": "Andrea", "zone": "Asia/Manila", "languages": ["sv"],
+             "availability": availability("14:00", "23:30"), "contract": contract}
+        ],
+        "templates": [{"id": "8h", "length_minutes": 480, "start_step_minutes": 30,
+            "breaks": [{"length_minutes": 30, "window_start_minutes": 180, "window_end_minutes": 300}]}]
+    })
+}
+
+both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
+    let m = app.manager_token().await;
+    let r = app
+        .post("/api/v1/solve?time_limit_seconds=20", Some(&m), problem())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        r.body["violations"],
+        json!([]),
+        "the independent validator found broken rules"
+    );
+    let roster = &r.body["roster"];
+    let shifts = roster["shifts"].as_array().unwrap();
+    assert!(!shifts.is_empty());
+    assert!(
+        roster["kpis"]["coverage_pct"].as_f64().unwrap() > 90.0,
+        "{}",
+        roster["kpis"]
+    );
+    // Every agent works at most five shifts and shifts are reported in the agent's own zone.
+    for agent in ["a1", "a2", "a3"] {
+        let mine: Vec<&Value> = shifts.iter().filter(|s| s["agent_id"] == agent).collect();
+        assert!(mine.len() <= 5, "{agent} has {} shifts", mine.len());
+    }
+    let manila = shifts.iter().find(|s| s["agent_id"] == "a3");
+    if let Some(s) = manila {
+        assert!(
+            s["start_local"].as_str().unwrap().ends_with("+08:00"),
+            "{s}"
+        );
+    }
+
+    let mut broken = problem();
+    broken["agents"][0]["zone"] = json!("Mars/Olympus");
+    assert_problem(
+        &app.post("/api/v1/solve", Some(&m), broken).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("problem"),
+    );
+    assert_problem(
+        &app.post("/api/v1/solve?time_limit_seconds=9999", Some(&m), problem())
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("time_limit_seconds"),
+    );
+    let (_, agent) = app.agent_with_token(&m, "agent@example.com").await;
+    assert_problem(
+        &app.post("/api/v1/solve", Some(&agent), problem()).await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+});
+
+#[test]
+fn solve_command_writes_the_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("problem.json");
+    let output = dir.path().join("roster.json");
+    std::fs::write(&input, problem().to_string()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatroster"))
+        .args(["solve", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .args(["--time-limit", "20"])
+        .env("CHATROSTER_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 hard-rule violations"), "{stdout}");
+    let roster: Value = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    assert!(roster["shifts"].as_array().is_some_and(|s| !s.is_empty()));
+}
