@@ -164,4 +164,54 @@ async fn serve_demo_seeds_and_prints_working_credentials() {
     assert_eq!(queues["total"], 6);
     let ready = client.get(format!("{base}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
+
+    // The demo queues come with history: requirements work end to end, and the more the AI
+    // resolves, the fewer agent-hours are needed.
+    let swedish = queues["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["language"] == "sv-SE")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hours = |deflection: &str| {
+        let url = format!("{base}/api/v1/queues/{swedish}/requirements?deflection={deflection}");
+        let client = client.clone();
+        let token = token.to_string();
+        async move {
+            let r: serde_json::Value = client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            r["totals"]["scheduled_agent_hours"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{r}"))
+        }
+    };
+    let (more_ai, less_ai) = (hours("0.85").await, hours("0.6").await);
+    assert!(more_ai < less_ai, "{more_ai} vs {less_ai}");
+    let backtest: serde_json::Value = client
+        .post(format!("{base}/api/v1/queues/{swedish}/backtest"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"weeks": 4, "horizon_weeks": 2}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        backtest["report"]["volume"]["wape_improvement"]
+            .as_f64()
+            .unwrap()
+            > 0.0,
+        "{backtest}"
+    );
 }
