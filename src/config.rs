@@ -60,6 +60,8 @@ pub struct Config {
     pub db_pool_size: u32,
     /// Largest accepted JSON body, bytes.
     pub max_json_bytes: usize,
+    /// Largest history upload (CSV or JSON), bytes.
+    pub max_upload_bytes: usize,
     pub smtp: SmtpConfig,
 }
 
@@ -74,6 +76,7 @@ impl Default for Config {
             workers: 2,
             db_pool_size: 8,
             max_json_bytes: 256 * 1024,
+            max_upload_bytes: 64 * 1024 * 1024,
             smtp: SmtpConfig::default(),
         }
     }

@@ -373,3 +373,33 @@ both_backends!(
         );
     }
 );
+
+#[actix_web::test]
+async fn oversized_uploads_are_refused_and_write_nothing() {
+    let app = common::spawn_with(common::Kind::Sqlite, |c| c.max_upload_bytes = 2_000)
+        .await
+        .unwrap();
+    let m = app.manager_token().await;
+    let q = app
+        .post("/api/v1/queues", Some(&m), queue_body("Q", "sv", "UTC"))
+        .await;
+    let id = q.body["id"].as_str().unwrap().to_string();
+    let mut csv =
+        String::from("interval_start,offered,ai_resolved,handed_to_human,abandoned,aht_seconds\n");
+    for i in 0..100 {
+        csv.push_str(&format!(
+            "2026-01-{:02}T{:02}:{:02}:00Z,10,6,4,0,300\n",
+            5 + i / 48,
+            i / 2 % 24,
+            (i % 2) * 30
+        ));
+    }
+    let r = upload(&app, &m, &id, "text/csv", csv).await;
+    assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, None);
+    assert_eq!(
+        app.get(&format!("/api/v1/queues/{id}/history"), Some(&m))
+            .await
+            .body["total"],
+        0
+    );
+}

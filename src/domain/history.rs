@@ -204,15 +204,15 @@ impl HistoryParser {
     }
 }
 
-/// Parses a CSV upload with a header row; the first bad line rejects the whole upload.
-pub fn parse_csv(
-    bytes: &[u8],
+/// Parses a CSV upload with a header row as it is read; the first bad line rejects the whole upload.
+pub fn parse_csv<R: std::io::Read>(
+    input: R,
     zone: Tz,
     interval_minutes: u32,
 ) -> Result<Vec<HistoryRow>, RowError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(bytes);
+        .from_reader(input);
     let mut parser = HistoryParser::new(zone, interval_minutes);
     let headers = reader
         .headers()

@@ -15,9 +15,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-/// Largest history upload: two years of 15-minute rows for several reasons fit comfortably.
-pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
-
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(upload_history)
         .service(list_history)
@@ -51,20 +48,67 @@ fn row_problem(e: RowError) -> ApiError {
     api
 }
 
-async fn read_body(mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::bad_request(format!("could not read the body: {e}")))?;
-        if body.len() + chunk.len() > MAX_UPLOAD_BYTES {
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("history uploads are limited to {MAX_UPLOAD_BYTES} bytes; split the file by date"),
-            ));
+/// A blocking `Read` over body chunks that arrive through a channel, so the CSV and JSON parsers
+/// consume the upload while it streams in instead of after it has been buffered whole.
+struct ChunkReader {
+    chunks: tokio::sync::mpsc::Receiver<web::Bytes>,
+    current: web::Bytes,
+}
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.blocking_recv() {
+                Some(chunk) => self.current = chunk,
+                None => return Ok(0),
+            }
         }
-        body.extend_from_slice(&chunk);
+        let n = out.len().min(self.current.len());
+        out[..n].copy_from_slice(&self.current[..n]);
+        let _ = self.current.split_to(n);
+        Ok(n)
     }
-    Ok(body)
+}
+
+/// Feeds the payload to `parse` on the blocking pool as it arrives, enforcing the size limit.
+async fn parse_streaming<T, F>(
+    mut payload: web::Payload,
+    limit: usize,
+    parse: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(ChunkReader) -> Result<T, ApiError> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(32);
+    let parser = web::block(move || {
+        parse(ChunkReader {
+            chunks: rx,
+            current: web::Bytes::new(),
+        })
+    });
+    let feed = async move {
+        let mut received = 0usize;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk
+                .map_err(|e| ApiError::bad_request(format!("could not read the body: {e}")))?;
+            received += chunk.len();
+            if received > limit {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("history uploads are limited to {limit} bytes; split the file by date"),
+                ));
+            }
+            if tx.send(chunk).await.is_err() {
+                // The parser stopped early (a bad row); its error is the answer.
+                break;
+            }
+        }
+        Ok(())
+    };
+    let (fed, parsed) = futures_util::future::join(feed, parser).await;
+    fed?;
+    parsed?
 }
 
 /// Uploads history as CSV (`text/csv`, header row with the field names of `HistoryInput`) or JSON
@@ -104,20 +148,20 @@ pub async fn upload_history(
         db::queues::get(c, &queue_id).map_err(missing("queue", &queue_id))
     })
     .await?;
-    let body = read_body(payload).await?;
     let zone = queue.spec.time_zone.tz();
     let interval = queue.spec.interval_minutes;
     let started = std::time::Instant::now();
-    let rows = web::block(move || {
+    let limit = state.config.max_upload_bytes;
+    let rows = parse_streaming(payload, limit, move |reader| {
         if is_csv {
-            history::parse_csv(&body, zone, interval).map_err(row_problem)
+            history::parse_csv(reader, zone, interval).map_err(row_problem)
         } else {
-            let upload: HistoryUpload = serde_json::from_slice(&body)
+            let upload: HistoryUpload = serde_json::from_reader(reader)
                 .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
             history::parse_rows(&upload.rows, zone, interval).map_err(row_problem)
         }
     })
-    .await??;
+    .await?;
     let summary = run_db(&state, move |c| {
         Ok(db::history::replace_range(c, &id, &rows)?)
     })
