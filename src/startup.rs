@@ -13,7 +13,10 @@ use std::thread::JoinHandle;
 
 /// The job kinds this build runs, with their handlers.
 pub fn job_handlers(_pool: &DbPool, _config: &Config) -> Vec<(&'static str, Arc<dyn JobHandler>)> {
-    Vec::new()
+    vec![(
+        crate::plan::scheduling::SOLVE_SCHEDULE,
+        Arc::new(crate::plan::scheduling::SolveScheduleHandler),
+    )]
 }
 
 /// A running service: the HTTP server on its port plus the worker threads.

@@ -42,6 +42,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/queues/{id}/backtest"),
     ("post", "/api/v1/forecast"),
     ("post", "/api/v1/solve"),
+    ("post", "/api/v1/schedules"),
+    ("get", "/api/v1/schedules"),
+    ("get", "/api/v1/schedules/{id}"),
+    ("delete", "/api/v1/schedules/{id}"),
 ];
 
 both_backends!(document_matches_the_routes, |app: TestApp| async move {

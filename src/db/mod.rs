@@ -9,6 +9,7 @@ pub mod history;
 pub mod jobs;
 pub mod pool;
 pub mod queues;
+pub mod schedules;
 pub mod schema;
 pub mod users;
 

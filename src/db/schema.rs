@@ -161,3 +161,20 @@ diesel::table! {
 
 diesel::joinable!(history -> queues (queue_id));
 diesel::allow_tables_to_appear_in_same_query!(history, queues);
+
+diesel::table! {
+    schedules (id) {
+        id -> Text,
+        period_start -> Date,
+        weeks -> Integer,
+        queue_ids -> Text,
+        time_limit_seconds -> Double,
+        status -> Text,
+        job_id -> Text,
+        roster -> Nullable<Text>,
+        error -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

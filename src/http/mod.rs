@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod problem;
 pub mod queues;
+pub mod schedules;
 pub mod solve;
 pub mod staffing;
 
@@ -69,7 +70,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(staffing::routes)
             .configure(history::routes)
             .configure(forecast::routes)
-            .configure(solve::routes),
+            .configure(solve::routes)
+            .configure(schedules::routes),
     )
     .default_service(web::to(not_found));
 }

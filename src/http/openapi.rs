@@ -43,6 +43,10 @@ use utoipa::{Modify, OpenApi};
         super::forecast::queue_backtest_handler,
         super::forecast::stateless_forecast,
         super::solve::solve_problem,
+        super::schedules::create_schedule,
+        super::schedules::list_schedules,
+        super::schedules::get_schedule,
+        super::schedules::discard_schedule,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -3,6 +3,7 @@
 
 pub mod forecasting;
 pub mod requirements;
+pub mod scheduling;
 
 use crate::db::DbError;
 use crate::domain::forecast::ForecastError;

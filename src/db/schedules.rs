@@ -1,0 +1,76 @@
+//! Schedules: a planning period and the roster its solve job produced.
+
+use super::schema::schedules;
+use super::{now, DbConnection, DbError, DbResult, Page};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = schedules)]
+pub struct ScheduleRow {
+    pub id: String,
+    pub period_start: NaiveDate,
+    pub weeks: i32,
+    /// JSON list of queue ids.
+    pub queue_ids: String,
+    pub time_limit_seconds: f64,
+    pub status: String,
+    pub job_id: String,
+    /// The roster as JSON once solved.
+    pub roster: Option<String>,
+    pub error: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &ScheduleRow) -> DbResult<()> {
+    diesel::insert_into(schedules::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> DbResult<ScheduleRow> {
+    Ok(schedules::table
+        .find(id)
+        .select(ScheduleRow::as_select())
+        .first(conn)?)
+}
+
+pub fn list(conn: &mut DbConnection, page: Page) -> DbResult<(Vec<ScheduleRow>, i64)> {
+    let total = schedules::table.count().get_result(conn)?;
+    let rows = schedules::table
+        .select(ScheduleRow::as_select())
+        .order((schedules::created_at.desc(), schedules::id))
+        .limit(page.limit)
+        .offset(page.offset)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Moves a schedule to `status`, storing the roster or error; a discarded schedule stays discarded.
+pub fn set_outcome(
+    conn: &mut DbConnection,
+    id: &str,
+    status: &str,
+    roster: Option<&str>,
+    error: Option<&str>,
+) -> DbResult<()> {
+    let n = diesel::update(
+        schedules::table
+            .find(id)
+            .filter(schedules::status.ne("discarded")),
+    )
+    .set((
+        schedules::status.eq(status),
+        schedules::roster.eq(roster),
+        schedules::error.eq(error),
+        schedules::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    match n {
+        0 => Err(DbError::NotFound),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,225 @@
+//! `/api/v1/schedules`: rosters for a planning period, solved in the background from the queues'
+//! staffing requirements and the active agents.
+
+use super::auth::Authenticated;
+use super::pagination::{PageQuery, Paged};
+use super::problem::{missing, ApiError, Problem};
+use super::{run_db, AppState};
+use crate::db::{self, schedules::ScheduleRow};
+use crate::domain::validation::ValidationErrors;
+use crate::domain::weekly::parse_date;
+use crate::jobs::JobView;
+use crate::plan::scheduling::SOLVE_SCHEDULE;
+use actix_web::{delete, get, post, web, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(create_schedule)
+        .service(list_schedules)
+        .service(get_schedule)
+        .service(discard_schedule);
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleInput {
+    /// First day of the period (`YYYY-MM-DD`); the period starts at 00:00 UTC that day.
+    pub from: String,
+    /// 1 to 6.
+    pub weeks: u32,
+    /// Queues to staff; omit for all.
+    #[serde(default)]
+    pub queue_ids: Option<Vec<String>>,
+    /// Solver time limit in seconds (10 to 600, default 60).
+    #[serde(default)]
+    pub time_limit_seconds: Option<f64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScheduleView {
+    pub id: String,
+    pub period_start: NaiveDate,
+    pub weeks: i32,
+    pub queue_ids: Vec<String>,
+    /// `queued`, `solving`, `solved`, `failed` or `discarded`.
+    pub status: String,
+    pub error: Option<String>,
+    /// The background solve: poll it for progress.
+    pub job: Option<JobView>,
+    /// The roster once solved (shifts in UTC and local time, coverage, KPIs, bound, gap, diagnostics).
+    #[schema(value_type = Option<Object>)]
+    pub roster: Option<serde_json::Value>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleView {
+    ScheduleView {
+        queue_ids: serde_json::from_str(&row.queue_ids).unwrap_or_default(),
+        roster: if with_roster {
+            row.roster
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok())
+        } else {
+            None
+        },
+        id: row.id,
+        period_start: row.period_start,
+        weeks: row.weeks,
+        status: row.status,
+        error: row.error,
+        job,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
+}
+
+/// Creates a schedule and queues its solve; answers 202 with the job to poll.
+#[utoipa::path(post, path = "/api/v1/schedules", tag = "scheduling", security(("bearer" = [])),
+    request_body = ScheduleInput,
+    responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[post("/schedules")]
+pub async fn create_schedule(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    body: web::Json<ScheduleInput>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let input = body.into_inner();
+    let mut errors = ValidationErrors::new();
+    let from = errors.collect("from", parse_date(&input.from));
+    if !(1..=6).contains(&input.weeks) {
+        errors.add("weeks", "must be between 1 and 6");
+    }
+    let time_limit = input.time_limit_seconds.unwrap_or(60.0);
+    if !(time_limit.is_finite() && (10.0..=600.0).contains(&time_limit)) {
+        errors.add("time_limit_seconds", "must be between 10 and 600");
+    }
+    if input
+        .queue_ids
+        .as_ref()
+        .is_some_and(|q| q.is_empty() || q.len() > 200)
+    {
+        errors.add(
+            "queue_ids",
+            "give between 1 and 200 queues, or omit for all",
+        );
+    }
+    let from = errors.finish(|| from)?;
+    let created_by = auth.user.id.clone();
+    let (row, job) = run_db(&state, move |c| {
+        let all = db::queues::all(c)?;
+        let ids: Vec<String> = match input.queue_ids {
+            Some(ids) => {
+                if let Some(unknown) = ids.iter().find(|id| !all.iter().any(|q| &q.id == *id)) {
+                    return Err(ApiError::not_found(format!("no queue with id {unknown}"))
+                        .with_field("queue_ids"));
+                }
+                ids
+            }
+            None => all.iter().map(|q| q.id.clone()).collect(),
+        };
+        if ids.is_empty() {
+            return Err(ApiError::validation(ValidationErrors::single(
+                "queue_ids",
+                "there are no queues to staff",
+            )));
+        }
+        let id = db::new_id();
+        let job_id = db::jobs::insert(
+            c,
+            SOLVE_SCHEDULE,
+            &serde_json::json!({ "schedule_id": id }).to_string(),
+            2,
+            Some(&created_by),
+        )?;
+        let t = db::now();
+        let row = ScheduleRow {
+            id,
+            period_start: from,
+            weeks: i32::try_from(input.weeks).unwrap_or(1),
+            queue_ids: serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()),
+            time_limit_seconds: time_limit,
+            status: "queued".into(),
+            job_id: job_id.clone(),
+            roster: None,
+            error: None,
+            created_by: Some(created_by),
+            created_at: t,
+            updated_at: t,
+        };
+        db::schedules::insert(c, &row)?;
+        Ok((row, db::jobs::get(c, &job_id)?))
+    })
+    .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", format!("/api/v1/schedules/{}", row.id)))
+        .json(view(row, Some(job.into()), false)))
+}
+
+/// Lists schedules, newest first (without their rosters).
+#[utoipa::path(get, path = "/api/v1/schedules", tag = "scheduling", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Paged<ScheduleView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+#[get("/schedules")]
+pub async fn list_schedules(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let page = query.into_inner().page()?;
+    let (rows, total) = run_db(&state, move |c| Ok(db::schedules::list(c, page)?)).await?;
+    let items = rows.into_iter().map(|r| view(r, None, false)).collect();
+    Ok(HttpResponse::Ok().json(Paged::new(items, total, page)))
+}
+
+/// One schedule with its solve job's progress and, once solved, the roster.
+#[utoipa::path(get, path = "/api/v1/schedules/{id}", tag = "scheduling", security(("bearer" = [])),
+    responses((status = 200, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+#[get("/schedules/{id}")]
+pub async fn get_schedule(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let id = id.into_inner();
+    let (row, job) = run_db(&state, move |c| {
+        let row = db::schedules::get(c, &id).map_err(missing("schedule", &id))?;
+        let job = db::jobs::get(c, &row.job_id).ok();
+        Ok((row, job))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(row, job.map(JobView::from), true)))
+}
+
+/// Discards a schedule (its roster is kept for reference but it can no longer be used).
+#[utoipa::path(delete, path = "/api/v1/schedules/{id}", tag = "scheduling", security(("bearer" = [])),
+    responses((status = 204, description = "discarded"), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+#[delete("/schedules/{id}")]
+pub async fn discard_schedule(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let id = id.into_inner();
+    run_db(&state, move |c| {
+        let row = db::schedules::get(c, &id).map_err(missing("schedule", &id))?;
+        db::jobs::cancel(c, &row.job_id)?;
+        db::schedules::set_outcome(
+            c,
+            &id,
+            "discarded",
+            row.roster.as_deref(),
+            row.error.as_deref(),
+        )?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

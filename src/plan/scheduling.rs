@@ -1,0 +1,304 @@
+//! Rostering stored data: builds a scheduler problem from the queues' staffing requirements and the
+//! active agents, and runs it as a background job whose roster is stored with the schedule.
+
+use super::requirements::{queue_requirements, WhatIf};
+use super::PlanError;
+use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
+use crate::domain::scheduler::{
+    self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, Problem, Queue,
+    ShiftTemplate, SolveOptions, UtcRange,
+};
+use crate::domain::validation::ValidationErrors;
+use crate::jobs::worker::{JobContext, JobError, JobHandler};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The job kind that solves a stored schedule.
+pub const SOLVE_SCHEDULE: &str = "solve_schedule";
+
+/// Shift templates offered to every agent: full days with a meal break in hours 3-5, six-hour shifts
+/// with a break in hours 2-4, and four-hour student shifts, starting on the half hour.
+pub fn default_templates() -> Vec<ShiftTemplate> {
+    let template = |id: &str, hours: u32, breaks: Vec<BreakRule>| ShiftTemplate {
+        id: id.into(),
+        length_minutes: hours * 60,
+        start_step_minutes: 30,
+        earliest_start: None,
+        latest_start: None,
+        breaks,
+    };
+    let meal = |from: u32, to: u32| BreakRule {
+        length_minutes: 30,
+        window_start_minutes: from,
+        window_end_minutes: to,
+    };
+    vec![
+        template("8h", 8, vec![meal(180, 300)]),
+        template("6h", 6, vec![meal(120, 240)]),
+        template("4h", 4, vec![]),
+    ]
+}
+
+fn clock(minutes: u16) -> NaiveTime {
+    // 24:00 becomes 00:00: the scheduler reads an end at or before the start as "next day".
+    NaiveTime::from_hms_opt(u32::from(minutes / 60) % 24, u32::from(minutes % 60), 0)
+        .unwrap_or(NaiveTime::MIN)
+}
+
+fn to_scheduler_agent(a: &AgentRecord) -> Agent {
+    let spec = &a.spec;
+    let zone = spec.time_zone.tz();
+    let mut unavailable_dates = Vec::new();
+    let mut time_off = Vec::new();
+    for e in spec.availability.exceptions.iter().filter(|e| !e.available) {
+        match (e.start, e.end) {
+            (Some(s), Some(t)) => {
+                let at = |m: u16| {
+                    zone.from_local_datetime(&e.date.and_time(clock(m)))
+                        .earliest()
+                        .map(|t| t.with_timezone(&Utc))
+                };
+                let end = if t >= 1440 {
+                    e.date.succ_opt().and_then(|d| {
+                        zone.from_local_datetime(&d.and_time(NaiveTime::MIN))
+                            .earliest()
+                            .map(|x| x.with_timezone(&Utc))
+                    })
+                } else {
+                    at(t)
+                };
+                if let (Some(start), Some(end)) = (at(s), end) {
+                    time_off.push(UtcRange { start, end });
+                }
+            }
+            _ => unavailable_dates.push(e.date),
+        }
+    }
+    Agent {
+        id: a.id.clone(),
+        name: spec.name.clone(),
+        zone: zone.name().into(),
+        languages: spec
+            .languages
+            .iter()
+            .map(|l| l.language.primary().to_string())
+            .collect(),
+        availability: spec
+            .availability
+            .weekly
+            .iter()
+            .map(|w| AvailabilityWindow {
+                weekday: w.weekday,
+                start: clock(w.start),
+                end: clock(w.end),
+            })
+            .collect(),
+        unavailable_dates,
+        time_off,
+        contract: Contract {
+            min_hours_per_week: spec.contract.min_hours_per_week,
+            max_hours_per_week: spec.contract.max_hours_per_week,
+            max_shifts_per_week: spec.contract.max_shifts_per_week,
+            min_rest_hours: spec.contract.min_rest_hours,
+            max_consecutive_days: spec.contract.max_consecutive_days,
+            min_consecutive_days_off: spec.contract.min_consecutive_days_off,
+            max_weekends: spec.contract.max_weekends_per_period.unwrap_or(6),
+        },
+        preferences: Preferences::default(),
+        templates: None,
+    }
+}
+
+/// The scheduler problem for `weeks` weeks from 00:00 UTC on `from`: each queue's requirement is the
+/// agents to roster (after shrinkage, floor included) from its forecast, on a common UTC grid (30
+/// minutes unless every queue plans in 15); a 15-minute queue on a 30-minute grid needs the larger
+/// of its two quarter hours.
+pub fn build_problem(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    weeks: u32,
+    queues: &[QueueRecord],
+) -> Result<Problem, PlanError> {
+    if !(1..=6).contains(&weeks) {
+        return Err(ValidationErrors::single("weeks", "must be between 1 and 6").into());
+    }
+    if queues.is_empty() {
+        return Err(ValidationErrors::single("queue_ids", "choose at least one queue").into());
+    }
+    let interval = if queues.iter().all(|q| q.spec.interval_minutes == 15) {
+        15
+    } else {
+        30
+    };
+    let start: DateTime<Utc> = Utc.from_utc_datetime(&from.and_time(NaiveTime::MIN));
+    let n = (weeks as usize * 7 * 24 * 60) / interval as usize;
+    let last_day = from + Days::new(u64::from(weeks) * 7);
+    let mut problem_queues = Vec::with_capacity(queues.len());
+    for q in queues {
+        // Local dates around the UTC period, so zones far from UTC are covered at both ends.
+        // (but not before the forecast can start: the day after the stored history).
+        let first = super::forecasting::first_forecast_day(conn, q)?.unwrap_or(from);
+        let local_from = (from - Days::new(1)).max(first);
+        let report = queue_requirements(
+            conn,
+            q,
+            Some(local_from),
+            Some(last_day),
+            &WhatIf::default(),
+        )?;
+        let mut required = vec![0.0; n];
+        let mut open = vec![false; n];
+        for r in &report.intervals {
+            let offset = (r.start - start).num_minutes();
+            if offset < 0 {
+                continue;
+            }
+            let idx = (offset / i64::from(interval)) as usize;
+            if idx < n {
+                required[idx] = f64::max(required[idx], f64::from(r.scheduled));
+                open[idx] |= r.open;
+            }
+        }
+        problem_queues.push(Queue {
+            id: q.id.clone(),
+            language: q.spec.language.primary().to_string(),
+            zone: q.spec.time_zone.name().into(),
+            required,
+            open: Some(open),
+            floor: q.spec.staffing_floor,
+        });
+    }
+    let agents = db::agents::all_active(conn)?
+        .iter()
+        .map(to_scheduler_agent)
+        .collect();
+    Ok(Problem {
+        period: Period {
+            start,
+            weeks,
+            interval_minutes: interval,
+        },
+        queues: problem_queues,
+        agents,
+        templates: default_templates(),
+        pinned: Vec::new(),
+        weights: Default::default(),
+    })
+}
+
+/// Solves a stored schedule: builds the problem, solves it while renewing the job's lease, checks the
+/// roster with the independent validator and stores it. Running it again for the same schedule
+/// overwrites the roster, so a retry after a crash is harmless.
+pub struct SolveScheduleHandler;
+
+impl JobHandler for SolveScheduleHandler {
+    fn run(
+        &self,
+        ctx: &JobContext<'_>,
+        payload: &serde_json::Value,
+    ) -> Result<serde_json::Value, JobError> {
+        let id = payload["schedule_id"]
+            .as_str()
+            .ok_or_else(|| JobError::Permanent("payload has no schedule_id".into()))?
+            .to_string();
+        let mut conn = ctx.pool().get()?;
+        let schedule = db::schedules::get(&mut conn, &id)?;
+        if schedule.status == "discarded" {
+            return Ok(serde_json::json!({"schedule_id": id, "status": "discarded"}));
+        }
+        db::schedules::set_outcome(&mut conn, &id, "solving", None, None)?;
+        ctx.progress(0.05, "building the problem from requirements and agents")?;
+        let queue_ids: Vec<String> = serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
+        let queues: Vec<QueueRecord> = db::queues::all(&mut conn)?
+            .into_iter()
+            .filter(|q| queue_ids.contains(&q.id))
+            .collect();
+        let weeks = u32::try_from(schedule.weeks).unwrap_or(1);
+        let problem = match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
+            Ok(p) => p,
+            Err(e) => {
+                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
+                return Err(JobError::Permanent(e.to_string()));
+            }
+        };
+        drop(conn);
+        ctx.progress(
+            0.1,
+            &format!(
+                "solving {} agents x {} queues",
+                problem.agents.len(),
+                problem.queues.len()
+            ),
+        )?;
+        let options = SolveOptions {
+            time_limit_seconds: schedule.time_limit_seconds,
+            ..SolveOptions::default()
+        };
+        let done = Arc::new(AtomicBool::new(false));
+        let (roster, lease_lost) = std::thread::scope(|scope| {
+            let solver = scope.spawn(|| {
+                let result = scheduler::solve(&problem, &options);
+                done.store(true, Ordering::Relaxed);
+                result
+            });
+            // The solve can outlast a lease: keep renewing it, with elapsed time as progress.
+            let started = std::time::Instant::now();
+            let mut last_beat = started;
+            let mut lease_lost = false;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(200));
+                let elapsed = started.elapsed().as_secs_f64();
+                if last_beat.elapsed() >= Duration::from_secs(5) {
+                    last_beat = std::time::Instant::now();
+                    let fraction =
+                        0.1 + 0.8 * (elapsed / options.time_limit_seconds.max(1.0)).min(1.0);
+                    if ctx
+                        .progress(fraction, &format!("solving ({elapsed:.0} s)"))
+                        .is_err()
+                    {
+                        lease_lost = true;
+                    }
+                }
+            }
+            (solver.join(), lease_lost)
+        });
+        if lease_lost {
+            return Err(JobError::LeaseLost);
+        }
+        let mut conn = ctx.pool().get()?;
+        let roster = match roster {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
+                return Err(JobError::Permanent(e.to_string()));
+            }
+            Err(_) => {
+                db::schedules::set_outcome(
+                    &mut conn,
+                    &id,
+                    "failed",
+                    None,
+                    Some("the solver panicked"),
+                )?;
+                return Err(JobError::Permanent("the solver panicked".into()));
+            }
+        };
+        let violations = scheduler::validate(&problem, &roster);
+        if !violations.is_empty() {
+            let msg = format!("the roster breaks hard rules: {violations:?}");
+            db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&msg))?;
+            return Err(JobError::Permanent(msg));
+        }
+        let json =
+            serde_json::to_string(&roster).map_err(|e| JobError::Permanent(e.to_string()))?;
+        db::schedules::set_outcome(&mut conn, &id, "solved", Some(&json), None)?;
+        Ok(serde_json::json!({
+            "schedule_id": id,
+            "status": format!("{:?}", roster.status),
+            "coverage_pct": roster.kpis.coverage_pct,
+            "shifts": roster.shifts.len(),
+        }))
+    }
+}
