@@ -385,8 +385,9 @@ pub fn seed(pool: &DbPool) -> Result<Option<DemoCredentials>, DemoError> {
 /// Weeks of generated history per demo queue.
 pub const HISTORY_WEEKS: usize = 26;
 
-/// Chats offered per day at the start of the demo history, by queue (in `demo_queues` order).
-const DAILY_VOLUME: [f64; 6] = [6000.0, 2500.0, 1200.0, 3000.0, 4000.0, 2000.0];
+/// Chats offered per day at the start of the demo history, by queue (in `demo_queues` order), sized so
+/// the forty demo agents cover most but not all of the human workload.
+const DAILY_VOLUME: [f64; 6] = [2000.0, 800.0, 400.0, 1000.0, 1200.0, 600.0];
 
 /// Generated history for a demo queue: intraday peaks, a weekly pattern, growth, noise, two contact
 /// reasons, an AI resolution rate rising from 65% to 75%, and holidays, ending the Monday of this week
