@@ -8,7 +8,10 @@ set -euo pipefail
 missing=()
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
 command -v c++ >/dev/null 2>&1 || missing+=(g++)
-if ! ls /usr/lib/llvm-*/lib/libclang*.so* /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
+# bindgen loads libclang itself (libclang.so / libclang-NN.so); libclang-cpp, which a fresh machine
+# may already have, is a different library and does not count.
+if ! compgen -G "/usr/lib/llvm-*/lib/libclang.so*" >/dev/null \
+    && ! compgen -G "/usr/lib/*/libclang-[0-9]*.so*" >/dev/null; then
     missing+=(libclang-dev)
 fi
 if ! ls /usr/include/postgresql/libpq-fe.h >/dev/null 2>&1 && ! ls /usr/include/libpq-fe.h >/dev/null 2>&1; then
