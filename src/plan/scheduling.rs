@@ -111,6 +111,70 @@ fn to_scheduler_agent(a: &AgentRecord) -> Agent {
     }
 }
 
+/// A queue's forecast workload on the problem's UTC grid, to judge a roster's service level.
+#[derive(Debug, Clone)]
+pub struct QueueLoad {
+    pub queue: QueueRecord,
+    /// Chats reaching humans per grid interval.
+    pub arrivals: Vec<f64>,
+    /// Chat-weighted AHT per grid interval, seconds.
+    pub aht_seconds: Vec<f64>,
+}
+
+/// Sets each queue interval's expected service level (answered within the threshold over all
+/// arrivals) from the agents the roster puts on it, less shrinkage, with the queue's model (Erlang A
+/// with patience, Erlang C otherwise) and concurrency.
+pub fn annotate_service_levels(
+    roster: &mut scheduler::Roster,
+    loads: &[QueueLoad],
+    interval_minutes: u32,
+) {
+    use crate::domain::staffing::{figures_for_agents, HandleTime, IntervalInput};
+    for coverage in &mut roster.queues {
+        let Some(load) = loads.iter().find(|l| l.queue.id == coverage.queue_id) else {
+            continue;
+        };
+        let spec = &load.queue.spec;
+        for (i, interval) in coverage.intervals.iter_mut().enumerate() {
+            let (Some(&arrivals), Some(&aht)) = (load.arrivals.get(i), load.aht_seconds.get(i))
+            else {
+                continue;
+            };
+            let aht = aht.max(1.0);
+            let input = IntervalInput {
+                arrivals,
+                interval_seconds: f64::from(interval_minutes) * 60.0,
+                handle_time: if spec.chat_concurrency > 1 {
+                    HandleTime::Concurrent {
+                        aht_by_concurrency: vec![aht; spec.chat_concurrency as usize],
+                    }
+                } else {
+                    HandleTime::Single { aht_seconds: aht }
+                },
+                sl_threshold_seconds: f64::from(spec.service_level.threshold_seconds),
+                sl_target: spec.service_level.target.min(0.999_999),
+                asa_target_seconds: None,
+                max_occupancy: spec.max_occupancy,
+                mean_patience_seconds: spec.patience_seconds.map(f64::from),
+                shrinkage: spec.shrinkage,
+                floor_agents: 0,
+                open: interval.open,
+            };
+            // Fractional (split) agents and shrinkage leave whole productive agents only.
+            let productive = (interval.scheduled * (1.0 - spec.shrinkage) + 1e-9)
+                .floor()
+                .max(0.0) as u32;
+            interval.expected_service_level = if arrivals <= 0.0 {
+                Some(1.0)
+            } else {
+                figures_for_agents(&input, productive)
+                    .ok()
+                    .map(|f| f.sl_of_all_arrivals)
+            };
+        }
+    }
+}
+
 /// The scheduler problem for `weeks` weeks from 00:00 UTC on `from`: each queue's requirement is the
 /// agents to roster (after shrinkage, floor included) from its forecast, on a common UTC grid (30
 /// minutes unless every queue plans in 15); a 15-minute queue on a 30-minute grid needs the larger
@@ -120,7 +184,7 @@ pub fn build_problem(
     from: NaiveDate,
     weeks: u32,
     queues: &[QueueRecord],
-) -> Result<Problem, PlanError> {
+) -> Result<(Problem, Vec<QueueLoad>), PlanError> {
     if !(1..=6).contains(&weeks) {
         return Err(ValidationErrors::single("weeks", "must be between 1 and 6").into());
     }
@@ -136,6 +200,7 @@ pub fn build_problem(
     let n = (weeks as usize * 7 * 24 * 60) / interval as usize;
     let last_day = from + Days::new(u64::from(weeks) * 7);
     let mut problem_queues = Vec::with_capacity(queues.len());
+    let mut loads = Vec::with_capacity(queues.len());
     for q in queues {
         // Local dates around the UTC period, so zones far from UTC are covered at both ends.
         // (but not before the forecast can start: the day after the stored history).
@@ -150,6 +215,8 @@ pub fn build_problem(
         )?;
         let mut required = vec![0.0; n];
         let mut open = vec![false; n];
+        let mut arrivals = vec![0.0; n];
+        let mut handle_seconds = vec![0.0; n];
         for r in &report.intervals {
             let offset = (r.start - start).num_minutes();
             if offset < 0 {
@@ -159,6 +226,8 @@ pub fn build_problem(
             if idx < n {
                 required[idx] = f64::max(required[idx], f64::from(r.scheduled));
                 open[idx] |= r.open;
+                arrivals[idx] += r.human_chats;
+                handle_seconds[idx] += r.human_chats * r.aht_seconds;
             }
         }
         problem_queues.push(Queue {
@@ -169,12 +238,22 @@ pub fn build_problem(
             open: Some(open),
             floor: q.spec.staffing_floor,
         });
+        let aht_seconds = arrivals
+            .iter()
+            .zip(&handle_seconds)
+            .map(|(&a, &h)| if a > 0.0 { h / a } else { 0.0 })
+            .collect();
+        loads.push(QueueLoad {
+            queue: q.clone(),
+            arrivals,
+            aht_seconds,
+        });
     }
     let agents = db::agents::all_active(conn)?
         .iter()
         .map(to_scheduler_agent)
         .collect();
-    Ok(Problem {
+    let problem = Problem {
         period: Period {
             start,
             weeks,
@@ -185,7 +264,8 @@ pub fn build_problem(
         templates: default_templates(),
         pinned: Vec::new(),
         weights: Default::default(),
-    })
+    };
+    Ok((problem, loads))
 }
 
 /// Solves a stored schedule: builds the problem, solves it while renewing the job's lease, checks the
@@ -216,8 +296,9 @@ impl JobHandler for SolveScheduleHandler {
             .filter(|q| queue_ids.contains(&q.id))
             .collect();
         let weeks = u32::try_from(schedule.weeks).unwrap_or(1);
-        let problem = match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
-            Ok(p) => p,
+        let (problem, loads) = match build_problem(&mut conn, schedule.period_start, weeks, &queues)
+        {
+            Ok(built) => built,
             Err(e) => {
                 db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
                 return Err(JobError::Permanent(e.to_string()));
@@ -268,7 +349,7 @@ impl JobHandler for SolveScheduleHandler {
             return Err(JobError::LeaseLost);
         }
         let mut conn = ctx.pool().get()?;
-        let roster = match roster {
+        let mut roster = match roster {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
@@ -291,6 +372,7 @@ impl JobHandler for SolveScheduleHandler {
             db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&msg))?;
             return Err(JobError::Permanent(msg));
         }
+        annotate_service_levels(&mut roster, &loads, problem.period.interval_minutes);
         let json =
             serde_json::to_string(&roster).map_err(|e| JobError::Permanent(e.to_string()))?;
         db::schedules::set_outcome(&mut conn, &id, "solved", Some(&json), None)?;

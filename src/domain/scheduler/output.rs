@@ -134,6 +134,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
                         shortfall: short,
                         floor,
                         floor_met: sched + 1e-6 >= f64::from(floor),
+                        expected_service_level: None,
                     }
                 })
                 .collect(),
