@@ -303,6 +303,17 @@ both_backends!(authorization_matrix, |app: TestApp| async move {
             }
         }
     }
+    // Signing out and changing a password need a token too.
+    for path in ["/api/v1/auth/logout", "/api/v1/auth/password"] {
+        let r = app
+            .post(
+                path,
+                None,
+                json!({"current_password": "x", "new_password": "y"}),
+            )
+            .await;
+        assert_problem(&r, StatusCode::UNAUTHORIZED, None);
+    }
     // Public endpoints answer without a token.
     for path in ["/healthz", "/readyz", "/api/v1/openapi.json"] {
         assert_eq!(app.get(path, None).await.status, StatusCode::OK, "{path}");
