@@ -3,11 +3,13 @@
 //! Parsers here turn untrusted input into validated values (`*Spec`); anything holding one is valid.
 
 pub mod agent;
+pub mod calendar;
 pub mod email;
 pub mod forecast;
 pub mod history;
 pub mod language;
 pub mod queue;
+pub mod recruiting;
 pub mod scheduler;
 pub mod staffing;
 pub mod validation;
