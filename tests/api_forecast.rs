@@ -175,7 +175,25 @@ both_backends!(
             assert!(i["required"].as_u64().unwrap() >= 1);
             assert!(i["scheduled"].as_u64().unwrap() >= i["required"].as_u64().unwrap());
         }
-        assert!(base.body["totals"]["floor_agent_hours"].as_f64().unwrap() >= 0.0);
+        let uplift_hours: f64 = base.body["intervals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["floor_uplift"].as_f64().unwrap() * 0.5)
+            .sum();
+        assert!(
+            (base.body["totals"]["floor_agent_hours"].as_f64().unwrap() - uplift_hours).abs()
+                < 1e-9
+        );
+        for i in base.body["intervals"].as_array().unwrap() {
+            let (by_load, floor, required) = (
+                i["required_by_load"].as_u64().unwrap(),
+                i["floor"].as_u64().unwrap(),
+                i["required"].as_u64().unwrap(),
+            );
+            assert_eq!(required, by_load.max(floor));
+            assert_eq!(i["floor_uplift"].as_u64().unwrap(), required - by_load);
+        }
         let stricter = app
             .get(
                 &format!("/api/v1/queues/{id}/requirements?sl_target=0.95"),

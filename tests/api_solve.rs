@@ -67,12 +67,16 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
         let mine: Vec<&Value> = shifts.iter().filter(|s| s["agent_id"] == agent).collect();
         assert!(mine.len() <= 5, "{agent} has {} shifts", mine.len());
     }
-    let manila = shifts.iter().find(|s| s["agent_id"] == "a3");
-    if let Some(s) = manila {
-        assert!(
-            s["start_local"].as_str().unwrap().ends_with("+08:00"),
-            "{s}"
-        );
+    // Manila is UTC+8 all year; Stockholm switches from +01:00 to +02:00 on 2026-03-29.
+    for s in shifts {
+        let local = s["start_local"].as_str().unwrap();
+        let after_change = s["start_utc"].as_str().unwrap() >= "2026-03-29T01:00:00Z";
+        let expected = match (s["agent_id"].as_str().unwrap(), after_change) {
+            ("a3", _) => "+08:00",
+            (_, false) => "+01:00",
+            (_, true) => "+02:00",
+        };
+        assert!(local.ends_with(expected), "{s}");
     }
 
     let mut broken = problem();

@@ -85,7 +85,7 @@ pub fn first_forecast_day(
             .and_utc()
             .with_timezone(&queue.spec.time_zone.tz())
             .date_naive();
-        local + Days::new(1)
+        local.succ_opt().unwrap_or(local)
     }))
 }
 
@@ -101,7 +101,12 @@ pub fn queue_forecast(
         ValidationErrors::single("queue", "this queue has no history yet: upload some first")
     })?;
     let from = from.unwrap_or(origin_day);
-    let to = to.unwrap_or(from + Days::new(13));
+    let to = match to {
+        Some(to) => to,
+        None => from
+            .checked_add_days(Days::new(13))
+            .ok_or_else(|| ValidationErrors::single("from", "is outside the supported calendar"))?,
+    };
     let mut errors = ValidationErrors::new();
     if from < origin_day {
         errors.add(

@@ -4,6 +4,7 @@
 use super::forecasting::{queue_forecast, Scenario};
 use super::PlanError;
 use crate::db::{queues::QueueRecord, DbConnection};
+use crate::domain::queue::QueueSpec;
 use crate::domain::staffing::{requirement, HandleTime, IntervalInput, QueueModel};
 use crate::domain::validation::ValidationErrors;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -75,6 +76,39 @@ pub struct RequirementsReport {
     pub intervals: Vec<IntervalRequirement>,
 }
 
+/// The staffing input of one interval of a queue. The forecast AHT is what agents achieve at their
+/// usual concurrency, so every chat slot uses it.
+pub fn interval_input(
+    spec: &QueueSpec,
+    arrivals: f64,
+    aht_seconds: f64,
+    interval_seconds: f64,
+    sl_target: f64,
+    open: bool,
+) -> IntervalInput {
+    let aht = aht_seconds.max(1.0);
+    let handle_time = if spec.chat_concurrency > 1 {
+        HandleTime::Concurrent {
+            aht_by_concurrency: vec![aht; spec.chat_concurrency as usize],
+        }
+    } else {
+        HandleTime::Single { aht_seconds: aht }
+    };
+    IntervalInput {
+        arrivals: arrivals.max(0.0),
+        interval_seconds,
+        handle_time,
+        sl_threshold_seconds: f64::from(spec.service_level.threshold_seconds),
+        sl_target: sl_target.min(0.999_999),
+        asa_target_seconds: None,
+        max_occupancy: spec.max_occupancy,
+        mean_patience_seconds: spec.patience_seconds.map(f64::from),
+        shrinkage: spec.shrinkage,
+        floor_agents: spec.staffing_floor,
+        open,
+    }
+}
+
 /// Requirements for the local dates `from..=to` of a queue.
 pub fn queue_requirements(
     conn: &mut DbConnection,
@@ -121,27 +155,7 @@ pub fn queue_requirements(
     for f in &forecast.intervals {
         let aht = what_if.aht_seconds.unwrap_or(f.aht_seconds).max(1.0);
         let open = spec.is_open_at(f.start);
-        // The forecast AHT is what agents achieve at their usual concurrency, so every slot uses it.
-        let handle_time = if spec.chat_concurrency > 1 {
-            HandleTime::Concurrent {
-                aht_by_concurrency: vec![aht; spec.chat_concurrency as usize],
-            }
-        } else {
-            HandleTime::Single { aht_seconds: aht }
-        };
-        let input = IntervalInput {
-            arrivals: f.human_chats.max(0.0),
-            interval_seconds,
-            handle_time,
-            sl_threshold_seconds: f64::from(spec.service_level.threshold_seconds),
-            sl_target,
-            asa_target_seconds: None,
-            max_occupancy: spec.max_occupancy,
-            mean_patience_seconds: spec.patience_seconds.map(f64::from),
-            shrinkage: spec.shrinkage,
-            floor_agents: spec.staffing_floor,
-            open,
-        };
+        let input = interval_input(spec, f.human_chats, aht, interval_seconds, sl_target, open);
         let r = requirement(&input)?;
         model = r.figures.model;
         totals.human_chats += f.human_chats;

@@ -1,7 +1,7 @@
 //! Rostering stored data: builds a scheduler problem from the queues' staffing requirements and the
 //! active agents, and runs it as a background job whose roster is stored with the schedule.
 
-use super::requirements::{queue_requirements, WhatIf};
+use super::requirements::{interval_input, queue_requirements, WhatIf};
 use super::PlanError;
 use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
 use crate::domain::scheduler::{
@@ -47,6 +47,20 @@ fn clock(minutes: u16) -> NaiveTime {
         .unwrap_or(NaiveTime::MIN)
 }
 
+/// The UTC instant of `minutes` after local midnight of `date` (1440 is the next midnight). A time
+/// inside a spring-forward gap moves to the end of the gap, so time off there is never dropped.
+fn local_instant(zone: chrono_tz::Tz, date: NaiveDate, minutes: u16) -> Option<DateTime<Utc>> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    let local = midnight.checked_add_signed(chrono::Duration::minutes(i64::from(minutes)))?;
+    (0..=120)
+        .step_by(15)
+        .find_map(|shift| {
+            let candidate = local.checked_add_signed(chrono::Duration::minutes(shift))?;
+            zone.from_local_datetime(&candidate).earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+}
+
 fn to_scheduler_agent(a: &AgentRecord) -> Agent {
     let spec = &a.spec;
     let zone = spec.time_zone.tz();
@@ -55,21 +69,10 @@ fn to_scheduler_agent(a: &AgentRecord) -> Agent {
     for e in spec.availability.exceptions.iter().filter(|e| !e.available) {
         match (e.start, e.end) {
             (Some(s), Some(t)) => {
-                let at = |m: u16| {
-                    zone.from_local_datetime(&e.date.and_time(clock(m)))
-                        .earliest()
-                        .map(|t| t.with_timezone(&Utc))
-                };
-                let end = if t >= 1440 {
-                    e.date.succ_opt().and_then(|d| {
-                        zone.from_local_datetime(&d.and_time(NaiveTime::MIN))
-                            .earliest()
-                            .map(|x| x.with_timezone(&Utc))
-                    })
-                } else {
-                    at(t)
-                };
-                if let (Some(start), Some(end)) = (at(s), end) {
+                if let (Some(start), Some(end)) = (
+                    local_instant(zone, e.date, s),
+                    local_instant(zone, e.date, t),
+                ) {
                     time_off.push(UtcRange { start, end });
                 }
             }
@@ -129,7 +132,8 @@ pub fn annotate_service_levels(
     loads: &[QueueLoad],
     interval_minutes: u32,
 ) {
-    use crate::domain::staffing::{figures_for_agents, HandleTime, IntervalInput};
+    use crate::domain::staffing::figures_for_agents;
+    let interval_seconds = f64::from(interval_minutes) * 60.0;
     for coverage in &mut roster.queues {
         let Some(load) = loads.iter().find(|l| l.queue.id == coverage.queue_id) else {
             continue;
@@ -140,26 +144,14 @@ pub fn annotate_service_levels(
             else {
                 continue;
             };
-            let aht = aht.max(1.0);
-            let input = IntervalInput {
+            let input = interval_input(
+                spec,
                 arrivals,
-                interval_seconds: f64::from(interval_minutes) * 60.0,
-                handle_time: if spec.chat_concurrency > 1 {
-                    HandleTime::Concurrent {
-                        aht_by_concurrency: vec![aht; spec.chat_concurrency as usize],
-                    }
-                } else {
-                    HandleTime::Single { aht_seconds: aht }
-                },
-                sl_threshold_seconds: f64::from(spec.service_level.threshold_seconds),
-                sl_target: spec.service_level.target.min(0.999_999),
-                asa_target_seconds: None,
-                max_occupancy: spec.max_occupancy,
-                mean_patience_seconds: spec.patience_seconds.map(f64::from),
-                shrinkage: spec.shrinkage,
-                floor_agents: 0,
-                open: interval.open,
-            };
+                aht,
+                interval_seconds,
+                spec.service_level.target,
+                interval.open,
+            );
             // Fractional (split) agents and shrinkage leave whole productive agents only.
             let productive = (interval.scheduled * (1.0 - spec.shrinkage) + 1e-9)
                 .floor()
@@ -198,14 +190,21 @@ pub fn build_problem(
     };
     let start: DateTime<Utc> = Utc.from_utc_datetime(&from.and_time(NaiveTime::MIN));
     let n = (weeks as usize * 7 * 24 * 60) / interval as usize;
-    let last_day = from + Days::new(u64::from(weeks) * 7);
+    let out_of_range =
+        || ValidationErrors::single("from", "the period is outside the supported calendar");
+    let last_day = from
+        .checked_add_days(Days::new(u64::from(weeks) * 7))
+        .ok_or_else(out_of_range)?;
     let mut problem_queues = Vec::with_capacity(queues.len());
     let mut loads = Vec::with_capacity(queues.len());
     for q in queues {
         // Local dates around the UTC period, so zones far from UTC are covered at both ends.
         // (but not before the forecast can start: the day after the stored history).
         let first = super::forecasting::first_forecast_day(conn, q)?.unwrap_or(from);
-        let local_from = (from - Days::new(1)).max(first);
+        let local_from = from
+            .checked_sub_days(Days::new(1))
+            .unwrap_or(from)
+            .max(first);
         let report = queue_requirements(
             conn,
             q,
@@ -382,5 +381,30 @@ impl JobHandler for SolveScheduleHandler {
             "coverage_pct": roster.kpis.coverage_pct,
             "shifts": roster.shifts.len(),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_instants_survive_dst_gaps_and_midnight() {
+        let zone = chrono_tz::Europe::Stockholm;
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        // 02:30 does not exist that night: time off from then starts when the clocks resume (01:00 UTC).
+        assert_eq!(
+            local_instant(zone, spring, 150).unwrap().to_rfc3339(),
+            "2026-03-29T01:00:00+00:00"
+        );
+        assert_eq!(
+            local_instant(zone, spring, 1440).unwrap().to_rfc3339(),
+            "2026-03-29T22:00:00+00:00"
+        );
+        let winter = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        assert_eq!(
+            local_instant(zone, winter, 480).unwrap().to_rfc3339(),
+            "2026-01-05T07:00:00+00:00"
+        );
     }
 }
