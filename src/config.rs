@@ -27,6 +27,18 @@ pub struct SmtpConfig {
     pub password: Option<String>,
     /// `From:` of every message, e.g. `Chat Roster <rosters@example.com>`.
     pub from: String,
+    /// Outbox sender threads in this process (0: this instance does not send mail).
+    pub senders: u32,
+    /// SMTP sessions each sender runs in parallel.
+    pub concurrency: usize,
+    /// How long a claimed message stays reserved to one sender.
+    pub lease_seconds: u64,
+    /// SMTP command timeout.
+    pub timeout_seconds: u64,
+    /// First retry delay after a transient failure; doubles per attempt, capped at an hour.
+    pub retry_base_seconds: u64,
+    /// Outbox poll interval when there is nothing to send.
+    pub poll_millis: u64,
 }
 
 impl Default for SmtpConfig {
@@ -38,6 +50,12 @@ impl Default for SmtpConfig {
             username: None,
             password: None,
             from: "chatroster <no-reply@chatroster.localhost>".into(),
+            senders: 1,
+            concurrency: 8,
+            lease_seconds: 300,
+            timeout_seconds: 30,
+            retry_base_seconds: 30,
+            poll_millis: 500,
         }
     }
 }
@@ -96,6 +114,13 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The domain of the `From:` address: the right-hand side of every Message-ID this service writes.
+    pub fn mail_domain(&self) -> String {
+        crate::email::message::parse_from(&self.smtp.from)
+            .map(|m| crate::email::message::mail_domain(&m))
+            .unwrap_or_else(|_| "chatroster.localhost".into())
+    }
+
     /// Defaults, overlaid by `file` (if given) and by the variables `env` returns.
     pub fn load(
         file: Option<&Path>,
@@ -183,6 +208,9 @@ impl Config {
         }
         if let Some(v) = env("SMTP_FROM") {
             self.smtp.from = v;
+        }
+        if let Some(v) = env("SMTP_SENDERS") {
+            self.smtp.senders = num("SMTP_SENDERS", v)?;
         }
         if self.token_ttl_hours == 0 {
             return Err(ConfigError::Env {

@@ -6,6 +6,7 @@
 //!   algorithms their own `thiserror` enums.
 //! - [`db`]: diesel over SQLite or PostgreSQL; [`db::DbError`].
 //! - [`jobs`]: durable background work on the `jobs` table; [`jobs::worker::JobError`].
+//! - [`email`]: the outbox sender and SMTP sink; [`email::EmailError`].
 //! - [`http`]: actix handlers; [`http::problem::ApiError`], rendered as `application/problem+json`.
 //! - `main.rs`: the CLI; `anyhow` at the very top only.
 
@@ -14,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod email;
 pub mod http;
 pub mod jobs;
 pub mod plan;

@@ -19,7 +19,7 @@ pub fn job_handlers(_pool: &DbPool, _config: &Config) -> Vec<(&'static str, Arc<
     )]
 }
 
-/// A running service: the HTTP server on its port plus the worker threads.
+/// A running service: the HTTP server on its port plus the job worker and outbox sender threads.
 pub struct Application {
     port: u16,
     server: Server,
@@ -28,7 +28,8 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the listener (port 0 picks a free one) and starts `config.workers` job workers.
+    /// Binds the listener (port 0 picks a free one) and starts `config.workers` job workers and
+    /// `config.smtp.senders` outbox senders.
     pub fn build(config: Config, pool: DbPool) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
@@ -41,6 +42,10 @@ impl Application {
                 worker = worker.register(kind, handler);
             }
             workers.push(worker.spawn(shutdown.clone())?);
+        }
+        for _ in 0..config.smtp.senders {
+            let sender = crate::email::sender::OutboxSender::new(pool.clone(), &config.smtp)?;
+            workers.push(sender.spawn(shutdown.clone())?);
         }
         let max_json = config.max_json_bytes;
         let state = web::Data::new(AppState {

@@ -1,4 +1,4 @@
-//! The only backend-specific SQL in the product: claiming a job.
+//! The only backend-specific SQL in the product: claiming jobs and outbox messages, bulk inserts.
 //!
 //! PostgreSQL: one `UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`, so instances sharing the
 //! database never wait on each other's claimed rows. SQLite has no row locks: the claim runs in a
@@ -102,4 +102,62 @@ pub fn insert_history(
         }
     }
     Ok(())
+}
+
+/// Claims up to `limit` due outbox messages for `sender`: pending ones whose `next_attempt_at` has come,
+/// and `sending` ones whose lease expired (their sender died mid-send). The rows become `sending`,
+/// leased until `lease_until`, with `attempts` incremented. PostgreSQL skips rows another sender holds;
+/// SQLite serialises claims with `BEGIN IMMEDIATE`.
+pub fn claim_outbox(
+    conn: &mut DbConnection,
+    sender: &str,
+    limit: i64,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+) -> DbResult<Vec<String>> {
+    use super::schema::outbox_messages as o;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            let rows: Vec<ClaimedId> = diesel::sql_query(
+                "UPDATE outbox_messages SET status = 'sending', locked_by = $1, lease_expires_at = $2, \
+                 attempts = attempts + 1, updated_at = $3 \
+                 WHERE id IN (SELECT id FROM outbox_messages WHERE \
+                   (status = 'pending' AND next_attempt_at <= $3) OR \
+                   (status = 'sending' AND lease_expires_at < $3) \
+                   ORDER BY next_attempt_at, created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id",
+            )
+            .bind::<Text, _>(sender)
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<diesel::sql_types::BigInt, _>(limit)
+            .load(pg)?;
+            Ok(rows.into_iter().map(|r| r.id).collect())
+        }
+        DbConnection::Sqlite(sqlite) => sqlite.immediate_transaction(|c| {
+            let ids: Vec<String> = o::table
+                .select(o::id)
+                .filter(
+                    o::status
+                        .eq("pending")
+                        .and(o::next_attempt_at.le(now))
+                        .or(o::status.eq("sending").and(o::lease_expires_at.lt(now))),
+                )
+                .order((o::next_attempt_at, o::created_at, o::id))
+                .limit(limit)
+                .load(c)?;
+            if !ids.is_empty() {
+                diesel::update(o::table.filter(o::id.eq_any(&ids)))
+                    .set((
+                        o::status.eq("sending"),
+                        o::locked_by.eq(sender),
+                        o::lease_expires_at.eq(lease_until),
+                        o::attempts.eq(o::attempts + 1),
+                        o::updated_at.eq(now),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(ids)
+        }),
+    }
 }

@@ -7,10 +7,13 @@ pub mod agents;
 pub mod backend;
 pub mod history;
 pub mod jobs;
+pub mod outbox;
 pub mod pool;
 pub mod queues;
 pub mod schedules;
 pub mod schema;
+pub mod shifts;
+pub mod sign_in;
 pub mod users;
 
 pub use pool::{Backend, DbConnection, DbPool};

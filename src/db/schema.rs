@@ -178,3 +178,92 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    publications (id) {
+        id -> Text,
+        schedule_id -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        agents_notified -> Integer,
+        published_by -> Nullable<Text>,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shifts (id) {
+        id -> Text,
+        agent_id -> Nullable<Text>,
+        queue_id -> Text,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        breaks -> Text,
+        sequence -> Integer,
+        status -> Text,
+        schedule_id -> Nullable<Text>,
+        publication_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_messages (id) {
+        id -> Text,
+        message_id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        recipient_name -> Nullable<Text>,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Nullable<Text>,
+        attachments -> Text,
+        status -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_by -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        publication_id -> Nullable<Text>,
+        agent_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_links (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (agent_id) {
+        agent_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(shifts -> agents (agent_id));
+diesel::joinable!(shifts -> queues (queue_id));
+diesel::joinable!(outbox_messages -> agents (agent_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    publications,
+    shifts,
+    outbox_messages,
+    sign_in_links,
+    calendar_feeds,
+);
+diesel::allow_tables_to_appear_in_same_query!(shifts, agents);
+diesel::allow_tables_to_appear_in_same_query!(shifts, queues);
+diesel::allow_tables_to_appear_in_same_query!(outbox_messages, agents);
+diesel::allow_tables_to_appear_in_same_query!(sign_in_links, users);
