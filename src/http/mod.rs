@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod problem;
 pub mod publishing;
 pub mod queues;
+pub mod schedule_edits;
 pub mod schedules;
 pub mod sign_in;
 pub mod solve;
@@ -76,6 +77,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(forecast::routes)
             .configure(solve::routes)
             .configure(schedules::routes)
+            .configure(schedule_edits::routes)
             .configure(publishing::routes)
             .configure(me::routes)
             .configure(sign_in::routes),
