@@ -82,6 +82,16 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
         .collect();
     assert_eq!(documented, expected);
     assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
+    // The scheduler's problem and roster are documented schemas, not opaque objects.
+    let schemas = &doc.body["components"]["schemas"];
+    for name in ["SchedulingProblem", "SchedulingAgent", "Roster", "RosterShiftOut"] {
+        assert!(schemas[name]["properties"].is_object(), "{name} is not documented");
+    }
+    assert_eq!(
+        doc.body["paths"]["/api/v1/solve"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/SchedulingProblem"
+    );
 
     // Each documented route exists on the server: it never answers with the router's own 404.
     for (method, path) in &expected {

@@ -48,7 +48,7 @@ pub struct ScheduleView {
     /// The background solve: poll it for progress.
     pub job: Option<JobView>,
     /// The roster once solved (shifts in UTC and local time, coverage, KPIs, bound, gap, diagnostics).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::domain::scheduler::Roster>)]
     pub roster: Option<serde_json::Value>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

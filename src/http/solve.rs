@@ -35,10 +35,8 @@ pub struct SolveQuery {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SolveResponse {
-    #[schema(value_type = Object)]
     pub roster: Roster,
     /// Hard-rule violations found by the independent validator (empty for every roster it returns).
-    #[schema(value_type = Vec<Object>)]
     pub violations: Vec<Violation>,
 }
 
@@ -46,7 +44,7 @@ pub struct SolveResponse {
 /// KPIs, objective, bound and gap, and diagnostics naming every shortfall and contradiction.
 #[utoipa::path(post, path = "/api/v1/solve", tag = "scheduling", security(("bearer" = [])),
     params(SolveQuery),
-    request_body(content = Object, description = "A scheduling problem (see the README for its shape)"),
+    request_body(content = Problem, description = "A scheduling problem: period, queues with required agents per interval, agents, shift templates, pinned shifts, weights"),
     responses((status = 200, body = SolveResponse), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
               (status = 413, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 pub async fn solve_problem(

@@ -17,7 +17,6 @@ pub struct EditOutcome {
     pub locked_shifts: usize,
     pub coverage: CoverageChange,
     /// Rules now broken that are not the edited agent's own, e.g. a staffing floor no longer met.
-    #[schema(value_type = Vec<Object>)]
     pub warnings: Vec<Violation>,
 }
 

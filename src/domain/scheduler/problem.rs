@@ -24,7 +24,8 @@ fn invalid<T>(msg: impl Into<String>) -> Result<T, ScheduleError> {
     Err(ScheduleError::Invalid(msg.into()))
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingPeriod)]
 pub struct Period {
     /// First instant of the period (must be on the interval grid).
     pub start: DateTime<Utc>,
@@ -34,7 +35,8 @@ pub struct Period {
     pub interval_minutes: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingQueue)]
 pub struct Queue {
     pub id: String,
     pub language: String,
@@ -50,8 +52,10 @@ pub struct Queue {
     pub floor: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, utoipa::ToSchema)]
+#[schema(as = SchedulingAvailabilityWindow)]
 pub struct AvailabilityWindow {
+    #[schema(value_type = String)]
     pub weekday: Weekday,
     /// Local start; `end <= start` means the window crosses midnight
     /// (`end == start` = 24 h).
@@ -59,13 +63,17 @@ pub struct AvailabilityWindow {
     pub end: NaiveTime,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, utoipa::ToSchema,
+)]
+#[schema(as = SchedulingUtcRange)]
 pub struct UtcRange {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingContract)]
 pub struct Contract {
     #[serde(default)]
     pub min_hours_per_week: f64,
@@ -95,23 +103,27 @@ fn default_weekends() -> u32 {
     6
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, utoipa::ToSchema)]
+#[schema(as = SchedulingPreferences)]
 pub struct Preferences {
     #[serde(default)]
     pub preferred_start_times: Vec<NaiveTime>,
     #[serde(default)]
     pub start_weight: f64,
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub preferred_days_on: Vec<Weekday>,
     #[serde(default)]
     pub days_on_weight: f64,
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub preferred_days_off: Vec<Weekday>,
     #[serde(default)]
     pub days_off_weight: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingAgent)]
 pub struct Agent {
     pub id: String,
     pub name: String,
@@ -132,7 +144,10 @@ pub struct Agent {
     pub templates: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, utoipa::ToSchema,
+)]
+#[schema(as = SchedulingBreakRule)]
 pub struct BreakRule {
     pub length_minutes: u32,
     /// Earliest break start, minutes after shift start.
@@ -141,7 +156,8 @@ pub struct BreakRule {
     pub window_end_minutes: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingShiftTemplate)]
 pub struct ShiftTemplate {
     pub id: String,
     pub length_minutes: u32,
@@ -156,7 +172,8 @@ pub struct ShiftTemplate {
 }
 
 /// A published / hand-placed shift that must be kept verbatim.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingPinnedShift)]
 pub struct PinnedShift {
     pub agent_id: String,
     pub start: DateTime<Utc>,
@@ -170,7 +187,8 @@ pub struct PinnedShift {
 /// `under = [100, 200, 400]` (0-1, 1-2, >2 agents short), `over = 5`,
 /// `paid_hour = 1`, `floor = 1000`, `min_hours = 1000`, `preference = 1`,
 /// `fairness = 1`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingWeights)]
 #[serde(default)]
 pub struct Weights {
     /// Shortfall segments 0-1, 1-2, >2 agents short (convex: increasing).
@@ -202,7 +220,8 @@ impl Default for Weights {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingProblem)]
 pub struct Problem {
     pub period: Period,
     pub queues: Vec<Queue>,

@@ -3,7 +3,8 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = RosterSolverStatus)]
 #[serde(rename_all = "kebab-case")]
 pub enum SolverStatus {
     /// MIP proven optimal within HiGHS tolerances (gap <= 1e-6).
@@ -16,21 +17,24 @@ pub enum SolverStatus {
     GreedyFallback,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterQueueShare)]
 pub struct QueueShare {
     pub queue_id: String,
     /// Fraction of the interval spent on this queue (multi-skill split).
     pub share: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterShiftInterval)]
 pub struct ShiftInterval {
     pub start_utc: DateTime<Utc>,
     /// Empty during a break or when none of the agent's queues is open.
     pub serving: Vec<QueueShare>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterBreakOut)]
 pub struct BreakOut {
     pub start_utc: DateTime<Utc>,
     pub end_utc: DateTime<Utc>,
@@ -38,7 +42,8 @@ pub struct BreakOut {
     pub end_local: DateTime<FixedOffset>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterShiftOut)]
 pub struct ShiftOut {
     pub agent_id: String,
     pub zone: String,
@@ -53,7 +58,8 @@ pub struct ShiftOut {
     pub intervals: Vec<ShiftInterval>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterQueueInterval)]
 pub struct QueueInterval {
     pub start_utc: DateTime<Utc>,
     pub open: bool,
@@ -70,13 +76,15 @@ pub struct QueueInterval {
     pub expected_service_level: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterQueueCoverage)]
 pub struct QueueCoverage {
     pub queue_id: String,
     pub intervals: Vec<QueueInterval>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterAgentHours)]
 pub struct AgentHours {
     pub agent_id: String,
     /// Paid (elapsed shift) hours per week of the period.
@@ -89,7 +97,8 @@ pub struct AgentHours {
     pub preference_cost: f64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterKpis)]
 pub struct Kpis {
     /// Sum of min(scheduled, required) / sum of required over open intervals.
     pub coverage_pct: f64,
@@ -103,7 +112,8 @@ pub struct Kpis {
     pub agents: Vec<AgentHours>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterDiagnostic)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Diagnostic {
     /// Contract minimum cannot be reached with availability/templates/max shifts:
@@ -143,7 +153,8 @@ pub enum Diagnostic {
     },
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = RosterShortfallReason)]
 #[serde(rename_all = "snake_case")]
 pub enum ShortfallReason {
     /// Nobody who speaks the language is available then.
@@ -155,7 +166,8 @@ pub enum ShortfallReason {
     NotCostEffective,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = Roster)]
 pub struct Roster {
     pub status: SolverStatus,
     /// Objective of the returned roster (exact breaks and queue split).

@@ -9,7 +9,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A hard rule a roster breaks, found by [`validate`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = RosterViolation)]
 pub struct Violation {
     pub rule: String,
     pub agent_id: Option<String>,
