@@ -6,6 +6,7 @@
 pub mod agents;
 pub mod availability_conflicts;
 pub mod backend;
+pub mod calendar_feeds;
 pub mod history;
 pub mod jobs;
 pub mod outbox;

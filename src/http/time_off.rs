@@ -10,7 +10,7 @@ use crate::db::time_off::{Filter, TimeOffRow};
 use crate::db::{self, DbConnection};
 use crate::domain::time_off::{TimeOffInput, TimeOffSpec};
 use crate::domain::validation::{text, ValidationErrors};
-use crate::email::notices::{self, TimeOffDecision};
+use crate::email::agent_notices::{self as notices, TimeOffDecision};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;

@@ -6,7 +6,7 @@ use crate::db::shifts::ShiftRow;
 use crate::db::{self, DbConnection, DbResult};
 use crate::domain::assignment::{check, Candidate, Proposed, Violation};
 use crate::domain::local_time::Span;
-use crate::email::notices::Recipient;
+use crate::email::agent_notices::Recipient;
 use chrono::Duration;
 
 /// Far enough either side of a shift for rest, weekly and consecutive-day rules (14 days at most).
