@@ -2,12 +2,14 @@
 //! the blocking pool, and render JSON. Handlers stay thin; errors are [`problem::ApiError`].
 
 pub mod agents;
+pub mod availability_conflicts;
 pub mod auth;
 pub mod forecast;
 pub mod health;
 pub mod history;
 pub mod jobs;
 pub mod me;
+pub mod open_shifts;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
@@ -17,6 +19,8 @@ pub mod schedules;
 pub mod sign_in;
 pub mod solve;
 pub mod staffing;
+pub mod swaps;
+pub mod time_off;
 
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
@@ -78,7 +82,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(schedules::routes)
             .configure(publishing::routes)
             .configure(me::routes)
-            .configure(sign_in::routes),
+            .configure(sign_in::routes)
+            .configure(time_off::routes)
+            .configure(availability_conflicts::routes)
+            .configure(swaps::routes)
+            .configure(open_shifts::routes),
     )
     .default_service(web::to(not_found));
 }
