@@ -281,6 +281,64 @@ async fn solver_respects_approved_time_off(app: TestApp) {
     assert!(shifts
         .iter()
         .any(|s| off.contains(&s["agent_id"].as_str().unwrap().to_string())));
+    open_shifts_cover_the_uncovered_hours(&app, &m, &schedule).await;
+}
+
+/// Posts open shifts for a schedule's shortfall: the solved roster moved 40 weeks ahead (so it lies in
+/// the future), short by one agent for five hours on its first day and by two for one of those hours.
+async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule: &Value) {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    let id = schedule["id"].as_str().unwrap();
+    let mut roster = schedule["roster"].clone();
+    let weeks = chrono::Duration::weeks(40);
+    for q in roster["queues"].as_array_mut().unwrap() {
+        for (n, i) in q["intervals"].as_array_mut().unwrap().iter_mut().enumerate() {
+            let start: DateTime<Utc> = i["start_utc"].as_str().unwrap().parse().unwrap();
+            i["start_utc"] = json!((start + weeks).to_rfc3339());
+            i["shortfall"] = json!(match n {
+                22 | 23 => 2.2,
+                20..=29 => 1.0,
+                _ => 0.6,
+            });
+        }
+    }
+    let mut conn = app.pool.get().unwrap();
+    diesel::update(db::schema::schedules::table.find(id))
+        .set(db::schema::schedules::roster.eq(roster.to_string()))
+        .execute(&mut conn)
+        .unwrap();
+    let path = format!("/api/v1/schedules/{id}/open-shifts");
+    assert_problem(
+        &app.post(&path, Some(m), json!({"shift_hours": 13})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("shift_hours"),
+    );
+    let r = app
+        .post(&path, Some(m), json!({"shift_hours": 4, "mode": "ranked"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let items = r.body["items"].as_array().unwrap();
+    let spans: Vec<(String, String)> = items
+        .iter()
+        .map(|s| {
+            assert_eq!(s["mode"], "ranked");
+            let t = |k: &str| {
+                let at: DateTime<Utc> = s[k].as_str().unwrap().parse().unwrap();
+                at.format("%Y-%m-%d %H:%M").to_string()
+            };
+            (t("start_utc"), t("end_utc"))
+        })
+        .collect();
+    // Intervals 20-29 of 7 December 2026 are 10:00-15:00 UTC; 22-23 are 11:00-12:00.
+    let span = |a: &str, b: &str| (format!("2026-12-07 {a}"), format!("2026-12-07 {b}"));
+    assert_eq!(
+        spans,
+        [span("10:00", "14:00"), span("11:00", "12:00"), span("14:00", "15:00")]
+    );
+    assert_eq!(
+        app.get("/api/v1/open-shifts?limit=200", Some(m)).await.body["total"],
+        json!(items.len())
+    );
 }
 
 #[actix_web::test]
