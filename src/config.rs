@@ -90,6 +90,8 @@ pub struct Config {
     pub max_upload_bytes: usize,
     pub smtp: SmtpConfig,
     pub swaps: SwapsConfig,
+    /// How far back an agent's calendar feed reaches (everything ahead is always in it).
+    pub calendar_feed_past_days: u32,
 }
 
 impl Default for Config {
@@ -106,6 +108,7 @@ impl Default for Config {
             max_upload_bytes: 64 * 1024 * 1024,
             smtp: SmtpConfig::default(),
             swaps: SwapsConfig::default(),
+            calendar_feed_past_days: 365,
         }
     }
 }
