@@ -272,7 +272,12 @@ mod tests {
         assert_eq!(c.token_ttl_hours, 12);
         assert!(!c.swaps.auto_approve);
         std::fs::write(&path, "[swaps]\nauto_approve = true\n").unwrap();
-        assert!(Config::load(Some(&path), |_| None).unwrap().swaps.auto_approve);
+        assert!(
+            Config::load(Some(&path), |_| None)
+                .unwrap()
+                .swaps
+                .auto_approve
+        );
     }
 
     #[test]

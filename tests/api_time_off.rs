@@ -34,14 +34,28 @@ pub fn shift(agent: &str, queue: &str, start: &str, end: &str) -> ShiftRow {
 async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink::SmtpSink) {
     let m = app.manager_token().await;
     let q = app
-        .post("/api/v1/queues", Some(&m), queue_body("Swedish", "sv", "Europe/Stockholm"))
+        .post(
+            "/api/v1/queues",
+            Some(&m),
+            queue_body("Swedish", "sv", "Europe/Stockholm"),
+        )
         .await;
     let queue = q.body["id"].as_str().unwrap().to_string();
     let (agent, token) = app.agent_with_token(&m, "ana@example.com").await;
     let (_, other) = app.agent_with_token(&m, "bo@example.com").await;
     // Ana lives in Manila; 28-29 December local is 27 Dec 16:00Z to 29 Dec 16:00Z.
-    let overlapping = shift(&agent, &queue, "2026-12-28T06:00:00Z", "2026-12-28T14:00:00Z");
-    let outside = shift(&agent, &queue, "2026-12-30T06:00:00Z", "2026-12-30T14:00:00Z");
+    let overlapping = shift(
+        &agent,
+        &queue,
+        "2026-12-28T06:00:00Z",
+        "2026-12-28T14:00:00Z",
+    );
+    let outside = shift(
+        &agent,
+        &queue,
+        "2026-12-30T06:00:00Z",
+        "2026-12-30T14:00:00Z",
+    );
     db::shifts::insert_all(
         &mut app.pool.get().unwrap(),
         &[overlapping.clone(), outside],
@@ -49,17 +63,30 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
     .unwrap();
 
     for (body, field) in [
-        (json!({"start": "28.12.2026", "end": "2026-12-29", "reason": "x"}), "start"),
-        (json!({"start": "2026-12-29", "end": "2026-12-28", "reason": "x"}), "end"),
-        (json!({"start": "2026-12-28", "end": "2026-12-29T10:00", "reason": "x"}), "end"),
-        (json!({"start": "2026-12-28", "end": "2026-12-29", "reason": " "}), "reason"),
+        (
+            json!({"start": "28.12.2026", "end": "2026-12-29", "reason": "x"}),
+            "start",
+        ),
+        (
+            json!({"start": "2026-12-29", "end": "2026-12-28", "reason": "x"}),
+            "end",
+        ),
+        (
+            json!({"start": "2026-12-28", "end": "2026-12-29T10:00", "reason": "x"}),
+            "end",
+        ),
+        (
+            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": " "}),
+            "reason",
+        ),
     ] {
         let r = app.post("/api/v1/me/time-off", Some(&token), body).await;
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
     }
     let no_reason = json!({"start": "2026-12-28", "end": "2026-12-29"});
     assert_problem(
-        &app.post("/api/v1/me/time-off", Some(&token), no_reason).await,
+        &app.post("/api/v1/me/time-off", Some(&token), no_reason)
+            .await,
         StatusCode::BAD_REQUEST,
         Some("reason"),
     );
@@ -107,18 +134,34 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
 
     // Only the owner cancels, and only while pending.
     assert_problem(
-        &app.post(&format!("/api/v1/me/time-off/{third_id}/cancel"), Some(&other), json!({}))
-            .await,
+        &app.post(
+            &format!("/api/v1/me/time-off/{third_id}/cancel"),
+            Some(&other),
+            json!({}),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         None,
     );
     let cancelled = app
-        .post(&format!("/api/v1/me/time-off/{third_id}/cancel"), Some(&token), json!({}))
+        .post(
+            &format!("/api/v1/me/time-off/{third_id}/cancel"),
+            Some(&token),
+            json!({}),
+        )
         .await;
-    assert_eq!(cancelled.body["status"], "cancelled", "{:?}", cancelled.body);
+    assert_eq!(
+        cancelled.body["status"], "cancelled",
+        "{:?}",
+        cancelled.body
+    );
     assert_problem(
-        &app.post(&format!("/api/v1/me/time-off/{third_id}/cancel"), Some(&token), json!({}))
-            .await,
+        &app.post(
+            &format!("/api/v1/me/time-off/{third_id}/cancel"),
+            Some(&token),
+            json!({}),
+        )
+        .await,
         StatusCode::CONFLICT,
         None,
     );
@@ -126,7 +169,9 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         app.get("/api/v1/me/time-off", Some(&other)).await.body["total"],
         0
     );
-    let mine = app.get("/api/v1/me/time-off?status=pending", Some(&token)).await;
+    let mine = app
+        .get("/api/v1/me/time-off?status=pending", Some(&token))
+        .await;
     assert_eq!(mine.body["total"], 2, "{:?}", mine.body);
 
     // Managers list and decide; agents may not.
@@ -136,8 +181,12 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         None,
     );
     assert_problem(
-        &app.post(&format!("/api/v1/time-off/{days_id}/approve"), Some(&token), json!({}))
-            .await,
+        &app.post(
+            &format!("/api/v1/time-off/{days_id}/approve"),
+            Some(&token),
+            json!({}),
+        )
+        .await,
         StatusCode::FORBIDDEN,
         None,
     );
@@ -147,7 +196,10 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         Some("status"),
     );
     let listed = app
-        .get(&format!("/api/v1/time-off?status=pending&agent_id={agent}"), Some(&m))
+        .get(
+            &format!("/api/v1/time-off?status=pending&agent_id={agent}"),
+            Some(&m),
+        )
         .await;
     assert_eq!(listed.body["total"], 2, "{:?}", listed.body);
 
@@ -168,8 +220,12 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
     assert_eq!(reported.len(), 1, "{:?}", approved.body);
     assert_eq!(reported[0]["id"], json!(overlapping.id));
     assert_problem(
-        &app.post(&format!("/api/v1/time-off/{days_id}/deny"), Some(&m), json!({}))
-            .await,
+        &app.post(
+            &format!("/api/v1/time-off/{days_id}/deny"),
+            Some(&m),
+            json!({}),
+        )
+        .await,
         StatusCode::CONFLICT,
         None,
     );
@@ -191,7 +247,11 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
             json!({"note": "Launch week"}),
         )
         .await;
-    assert_eq!(denied.body["time_off"]["status"], "denied", "{:?}", denied.body);
+    assert_eq!(
+        denied.body["time_off"]["status"], "denied",
+        "{:?}",
+        denied.body
+    );
     assert_eq!(denied.body["overlapping_shifts"], json!([]));
 
     // Both decisions arrive by mail, in the agent's own terms.
@@ -200,11 +260,21 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
     mails.sort_by(|a, b| a.subject.cmp(&b.subject));
     let (approved_mail, denied_mail) = (&mails[0], &mails[1]);
     assert_eq!(approved_mail.to, ["ana@example.com"]);
-    assert!(approved_mail.subject.contains("approved"), "{}", approved_mail.subject);
-    assert!(approved_mail.text.contains("2026-12-28 to 2026-12-29 (Asia/Manila)"));
+    assert!(
+        approved_mail.subject.contains("approved"),
+        "{}",
+        approved_mail.subject
+    );
+    assert!(approved_mail
+        .text
+        .contains("2026-12-28 to 2026-12-29 (Asia/Manila)"));
     assert!(approved_mail.text.contains("Enjoy"));
     assert!(approved_mail.html.contains("<strong>approved</strong>"));
-    assert!(denied_mail.subject.contains("denied"), "{}", denied_mail.subject);
+    assert!(
+        denied_mail.subject.contains("denied"),
+        "{}",
+        denied_mail.subject
+    );
     assert!(denied_mail.text.contains("Launch week"));
 }
 
@@ -254,7 +324,10 @@ async fn solver_respects_approved_time_off(app: TestApp) {
         assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
         let approve = app
             .post(
-                &format!("/api/v1/time-off/{}/approve", r.body["id"].as_str().unwrap()),
+                &format!(
+                    "/api/v1/time-off/{}/approve",
+                    r.body["id"].as_str().unwrap()
+                ),
                 Some(&m),
                 json!({}),
             )
@@ -292,7 +365,12 @@ async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule:
     let mut roster = schedule["roster"].clone();
     let weeks = chrono::Duration::weeks(40);
     for q in roster["queues"].as_array_mut().unwrap() {
-        for (n, i) in q["intervals"].as_array_mut().unwrap().iter_mut().enumerate() {
+        for (n, i) in q["intervals"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
             let start: DateTime<Utc> = i["start_utc"].as_str().unwrap().parse().unwrap();
             i["start_utc"] = json!((start + weeks).to_rfc3339());
             i["shortfall"] = json!(match n {
@@ -333,7 +411,11 @@ async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule:
     let span = |a: &str, b: &str| (format!("2026-12-07 {a}"), format!("2026-12-07 {b}"));
     assert_eq!(
         spans,
-        [span("10:00", "14:00"), span("11:00", "12:00"), span("14:00", "15:00")]
+        [
+            span("10:00", "14:00"),
+            span("11:00", "12:00"),
+            span("14:00", "15:00")
+        ]
     );
     assert_eq!(
         app.get("/api/v1/open-shifts?limit=200", Some(m)).await.body["total"],

@@ -145,7 +145,9 @@ pub fn hand_over(
     from: Option<&str>,
     to: &str,
 ) -> DbResult<bool> {
-    let holder = shifts::table.find(shift_id).filter(shifts::status.eq("active"));
+    let holder = shifts::table
+        .find(shift_id)
+        .filter(shifts::status.eq("active"));
     let n = match from {
         Some(f) => diesel::update(holder.filter(shifts::agent_id.eq(f)))
             .set((

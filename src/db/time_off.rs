@@ -108,8 +108,7 @@ pub fn approved_between(
     if let Some(ids) = agent_ids {
         q = q.filter(t::agent_id.eq_any(ids.to_vec()));
     }
-    Ok(q
-        .select((t::agent_id, t::start_at, t::end_at))
+    Ok(q.select((t::agent_id, t::start_at, t::end_at))
         .order((t::agent_id, t::start_at))
         .load(conn)?)
 }

@@ -65,8 +65,12 @@ pub fn check(candidate: &Candidate<'_>, shift: &Proposed) -> Vec<Violation> {
             "availability",
             format!(
                 "the shift ({} to {} {}) is outside the agent's availability",
-                s.start.with_timezone(&candidate.zone).format("%Y-%m-%d %H:%M"),
-                s.end.with_timezone(&candidate.zone).format("%Y-%m-%d %H:%M"),
+                s.start
+                    .with_timezone(&candidate.zone)
+                    .format("%Y-%m-%d %H:%M"),
+                s.end
+                    .with_timezone(&candidate.zone)
+                    .format("%Y-%m-%d %H:%M"),
                 candidate.zone.name()
             ),
         ));

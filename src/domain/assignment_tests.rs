@@ -82,7 +82,10 @@ fn language_time_off_and_overlap_are_reported() {
         span: span("2026-03-02T08:00:00Z", "2026-03-02T16:00:00Z"),
         language: "de".into(),
     };
-    assert_eq!(rules(&check(&cand, &s)), ["language", "time_off", "overlap"]);
+    assert_eq!(
+        rules(&check(&cand, &s)),
+        ["language", "time_off", "overlap"]
+    );
 }
 
 #[test]
@@ -123,7 +126,10 @@ fn availability_follows_the_agents_wall_clock_across_dst() {
     let winter = sv(span("2026-03-27T07:00:00Z", "2026-03-27T15:00:00Z"));
     assert!(check(&cand, &winter).is_empty());
     let summer_at_winter_times = sv(span("2026-03-30T07:00:00Z", "2026-03-30T15:00:00Z"));
-    assert_eq!(rules(&check(&cand, &summer_at_winter_times)), ["availability"]);
+    assert_eq!(
+        rules(&check(&cand, &summer_at_winter_times)),
+        ["availability"]
+    );
     let summer = sv(span("2026-03-30T06:00:00Z", "2026-03-30T14:00:00Z"));
     assert!(check(&cand, &summer).is_empty());
 }

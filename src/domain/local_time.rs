@@ -104,10 +104,9 @@ pub fn available_spans(
     let mut date = first;
     while date <= last {
         for (s, t) in day_ranges(availability, date) {
-            if let (Some(start), Some(end)) = (
-                local_instant(zone, date, s),
-                local_instant(zone, date, t),
-            ) {
+            if let (Some(start), Some(end)) =
+                (local_instant(zone, date, s), local_instant(zone, date, t))
+            {
                 if end > start {
                     spans.push(Span::new(start, end));
                 }
@@ -166,7 +165,10 @@ mod tests {
 
     #[test]
     fn windows_across_midnight_join_and_follow_dst() {
-        let a = availability(&[("sat", "22:00", "24:00"), ("sun", "00:00", "06:00")], vec![]);
+        let a = availability(
+            &[("sat", "22:00", "24:00"), ("sun", "00:00", "06:00")],
+            vec![],
+        );
         let zone = chrono_tz::Europe::Stockholm;
         // The night the clocks go forward (29 March 2026): 22:00 CET to 06:00 CEST is 21:00Z-04:00Z.
         let night = Span::new(t("2026-03-28T21:00:00Z"), t("2026-03-29T04:00:00Z"));
@@ -194,10 +196,26 @@ mod tests {
         let a = availability(&[("mon", "08:00", "16:00")], vec![off, extra]);
         let zone = chrono_tz::Asia::Manila;
         // Monday 08:00-12:00 Manila is 00:00Z-04:00Z; the lunch hour is gone.
-        assert!(covers(&a, zone, Span::new(t("2026-03-02T00:00:00Z"), t("2026-03-02T04:00:00Z"))));
-        assert!(!covers(&a, zone, Span::new(t("2026-03-02T03:00:00Z"), t("2026-03-02T05:00:00Z"))));
-        assert!(covers(&a, zone, Span::new(t("2026-03-07T01:00:00Z"), t("2026-03-07T09:00:00Z"))));
-        assert!(!covers(&a, zone, Span::new(t("2026-03-09T03:00:00Z"), t("2026-03-09T09:00:00Z"))));
+        assert!(covers(
+            &a,
+            zone,
+            Span::new(t("2026-03-02T00:00:00Z"), t("2026-03-02T04:00:00Z"))
+        ));
+        assert!(!covers(
+            &a,
+            zone,
+            Span::new(t("2026-03-02T03:00:00Z"), t("2026-03-02T05:00:00Z"))
+        ));
+        assert!(covers(
+            &a,
+            zone,
+            Span::new(t("2026-03-07T01:00:00Z"), t("2026-03-07T09:00:00Z"))
+        ));
+        assert!(!covers(
+            &a,
+            zone,
+            Span::new(t("2026-03-09T03:00:00Z"), t("2026-03-09T09:00:00Z"))
+        ));
     }
 
     #[test]

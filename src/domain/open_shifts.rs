@@ -98,7 +98,12 @@ mod tests {
         let pieces = uncovered_pieces(&intervals, 30, 240);
         let shown: Vec<(String, String)> = pieces
             .iter()
-            .map(|p| (p.start.format("%H:%M").to_string(), p.end.format("%H:%M").to_string()))
+            .map(|p| {
+                (
+                    p.start.format("%H:%M").to_string(),
+                    p.end.format("%H:%M").to_string(),
+                )
+            })
             .collect();
         assert_eq!(
             shown,

@@ -48,7 +48,9 @@ fn parse_point(raw: &str) -> Result<Point, ValidationErrors> {
     }
     Err(ValidationErrors::single(
         "",
-        format!("'{raw}' is neither a local date (YYYY-MM-DD) nor a local date-time (YYYY-MM-DDTHH:MM)"),
+        format!(
+            "'{raw}' is neither a local date (YYYY-MM-DD) nor a local date-time (YYYY-MM-DDTHH:MM)"
+        ),
     ))
 }
 
@@ -100,7 +102,10 @@ impl TimeOffSpec {
         let mut span = None;
         if let Some((a, b, _, _)) = &range {
             if (*b - *a).num_days() > MAX_DAYS {
-                errors.add("end", format!("time off is limited to {MAX_DAYS} days per request"));
+                errors.add(
+                    "end",
+                    format!("time off is limited to {MAX_DAYS} days per request"),
+                );
             } else {
                 match (to_utc(zone, *a), to_utc(zone, *b)) {
                     (Some(s), Some(e)) if e > s => span = Some(Span::new(s, e)),
@@ -135,9 +140,11 @@ mod tests {
     #[test]
     fn whole_days_end_at_the_next_local_midnight_across_dst() {
         // 28-29 March 2026 in Stockholm: the clocks go forward on the 29th, so it is 47 hours.
-        let spec =
-            TimeOffSpec::parse(&input("2026-03-28", "2026-03-29"), chrono_tz::Europe::Stockholm)
-                .unwrap();
+        let spec = TimeOffSpec::parse(
+            &input("2026-03-28", "2026-03-29"),
+            chrono_tz::Europe::Stockholm,
+        )
+        .unwrap();
         assert_eq!(spec.span.start.to_rfc3339(), "2026-03-27T23:00:00+00:00");
         assert_eq!(spec.span.end.to_rfc3339(), "2026-03-29T22:00:00+00:00");
         assert_eq!(spec.end_local, "2026-03-29");

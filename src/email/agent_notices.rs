@@ -47,10 +47,7 @@ fn render(t: &impl Template) -> Result<String, EmailError> {
 }
 
 /// The email telling an agent its time off was approved or denied.
-pub fn time_off_decision(
-    to: &Recipient,
-    v: &TimeOffDecision,
-) -> Result<NewMessage, EmailError> {
+pub fn time_off_decision(to: &Recipient, v: &TimeOffDecision) -> Result<NewMessage, EmailError> {
     Ok(NewMessage {
         kind: "time_off_decision".into(),
         recipient: to.email.clone(),
@@ -155,8 +152,12 @@ mod tests {
 
     #[test]
     fn ranges_are_local() {
-        let s = DateTime::parse_from_rfc3339("2026-03-02T00:00:00Z").unwrap().with_timezone(&Utc);
-        let e = DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z").unwrap().with_timezone(&Utc);
+        let s = DateTime::parse_from_rfc3339("2026-03-02T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let e = DateTime::parse_from_rfc3339("2026-03-02T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(
             local_range(chrono_tz::Asia::Manila, s, e),
             "Mon 2026-03-02 08:00–16:00"

@@ -273,7 +273,8 @@ pub async fn put_availability(
         })
     })
     .await?;
-    let availability = AvailabilityView::new(record.spec.time_zone.name(), &record.spec.availability);
+    let availability =
+        AvailabilityView::new(record.spec.time_zone.name(), &record.spec.availability);
     Ok(HttpResponse::Ok().json(AvailabilityChangeView {
         availability,
         conflicts,

@@ -32,7 +32,10 @@ pub struct ConflictView {
 }
 
 /// Views of conflict rows with their shifts.
-pub(crate) fn views(conn: &mut DbConnection, rows: Vec<ConflictRow>) -> DbResult<Vec<ConflictView>> {
+pub(crate) fn views(
+    conn: &mut DbConnection,
+    rows: Vec<ConflictRow>,
+) -> DbResult<Vec<ConflictView>> {
     rows.into_iter()
         .map(|r| {
             let shift = db::shifts::get(conn, &r.shift_id)?;

@@ -2,8 +2,8 @@
 //! the blocking pool, and render JSON. Handlers stay thin; errors are [`problem::ApiError`].
 
 pub mod agents;
-pub mod availability_conflicts;
 pub mod auth;
+pub mod availability_conflicts;
 pub mod forecast;
 pub mod health;
 pub mod history;

@@ -136,10 +136,13 @@ pub async fn post_open_shift(
     let manager = auth.user.id.clone();
     let out = run_db(&state, move |c| {
         c.transaction::<_, ApiError, _>(|c| {
-            db::queues::get(c, &input.queue_id).map_err(|e| {
-                missing("queue", &input.queue_id)(e).with_field("queue_id")
-            })?;
-            let row = open_row(&input.queue_id, Span::new(input.start_utc, input.end_utc), None);
+            db::queues::get(c, &input.queue_id)
+                .map_err(|e| missing("queue", &input.queue_id)(e).with_field("queue_id"))?;
+            let row = open_row(
+                &input.queue_id,
+                Span::new(input.start_utc, input.end_utc),
+                None,
+            );
             let mut opened = requests::insert_open(c, std::slice::from_ref(&row), mode, &manager)?;
             let open = opened.pop().ok_or_else(ApiError::internal)?;
             view(c, open, &row, true)
@@ -187,7 +190,10 @@ pub async fn open_shifts_from_schedule(
     let mode = errors.collect("", parse_mode(input.mode.as_deref()));
     let hours = input.shift_hours.unwrap_or(8);
     if !(1..=12).contains(&hours) {
-        errors.add("shift_hours", format!("must be between 1 and 12, got {hours}"));
+        errors.add(
+            "shift_hours",
+            format!("must be between 1 and 12, got {hours}"),
+        );
     }
     let mode = errors.finish(|| mode)?;
     let manager = auth.user.id.clone();
@@ -209,8 +215,11 @@ pub async fn open_shifts_from_schedule(
             let now = Utc::now();
             let mut rows = Vec::new();
             for q in &roster.queues {
-                let intervals: Vec<(DateTime<Utc>, f64)> =
-                    q.intervals.iter().map(|i| (i.start_utc, i.shortfall)).collect();
+                let intervals: Vec<(DateTime<Utc>, f64)> = q
+                    .intervals
+                    .iter()
+                    .map(|i| (i.start_utc, i.shortfall))
+                    .collect();
                 let step = match intervals.as_slice() {
                     [a, b, ..] => (b.0 - a.0).num_minutes().clamp(1, 60) as u32,
                     _ => 30,
@@ -297,7 +306,9 @@ fn fill(
         return Ok(false);
     }
     if !requests::hand_over(c, &shift.id, None, &agent.id)? {
-        return Err(ApiError::conflict("the shift was cancelled or given out meanwhile"));
+        return Err(ApiError::conflict(
+            "the shift was cancelled or given out meanwhile",
+        ));
     }
     let queue = db::queues::get(c, &shift.queue_id)?;
     let to = recipient(agent);
@@ -352,14 +363,13 @@ pub async fn claim_open_shift(
                 return Err(rule_errors(broken));
             }
             if open.mode == "ranked" {
-                let claim = requests::insert_claim(c, &id, &agent_id, "pending").map_err(|e| {
-                    match e {
+                let claim =
+                    requests::insert_claim(c, &id, &agent_id, "pending").map_err(|e| match e {
                         db::DbError::Conflict(_) => {
                             ApiError::conflict("you have already claimed this shift")
                         }
                         other => other.into(),
-                    }
-                })?;
+                    })?;
                 return Ok(ClaimView {
                     claim_id: claim.id,
                     shift_id: id,

@@ -244,7 +244,9 @@ fn complete_swap(
         return Err(rule_errors(broken));
     }
     if !requests::decide_offer(c, &offer.id, "approved", note, decided_by)? {
-        return Err(ApiError::conflict("the offer is no longer waiting for a decision"));
+        return Err(ApiError::conflict(
+            "the offer is no longer waiting for a decision",
+        ));
     }
     if !requests::hand_over(c, &shift.id, Some(&offer.offered_by), &taker_id)? {
         return Err(ApiError::conflict(
@@ -317,7 +319,9 @@ pub async fn take_offer(
                 return Err(rule_errors(broken));
             }
             if !requests::move_offer(c, &id, &["offered"], "requested", Some(&agent_id))? {
-                return Err(ApiError::conflict("someone else asked for this shift first"));
+                return Err(ApiError::conflict(
+                    "someone else asked for this shift first",
+                ));
             }
             if auto {
                 let offer = requests::get_offer(c, &id)?;

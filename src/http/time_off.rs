@@ -106,12 +106,12 @@ pub struct TimeOffQuery {
 
 fn check_status(status: Option<String>) -> Result<Option<String>, ApiError> {
     match status.filter(|s| !s.is_empty()) {
-        Some(s) if !["pending", "approved", "denied", "cancelled"].contains(&s.as_str()) => Err(
-            ApiError::bad_request(format!(
+        Some(s) if !["pending", "approved", "denied", "cancelled"].contains(&s.as_str()) => {
+            Err(ApiError::bad_request(format!(
                 "unknown status '{s}' (expected pending, approved, denied or cancelled)"
             ))
-            .with_field("status"),
-        ),
+            .with_field("status"))
+        }
         other => Ok(other),
     }
 }
@@ -159,11 +159,7 @@ pub async fn request_time_off(
         .json(TimeOffView::from(row)))
 }
 
-async fn list(
-    state: &AppState,
-    filter: Filter,
-    page: PageQuery,
-) -> Result<HttpResponse, ApiError> {
+async fn list(state: &AppState, filter: Filter, page: PageQuery) -> Result<HttpResponse, ApiError> {
     let page = page.page()?;
     let (rows, total) = run_db(state, move |c| Ok(db::time_off::list(c, &filter, page)?)).await?;
     let items = rows.into_iter().map(TimeOffView::from).collect();
@@ -208,7 +204,9 @@ pub async fn cancel_time_off(
     let row = run_db(&state, move |c| {
         let row = db::time_off::get(c, &id).map_err(missing("time-off request", &id))?;
         if row.agent_id != agent_id {
-            return Err(ApiError::not_found(format!("no time-off request with id {id}")));
+            return Err(ApiError::not_found(format!(
+                "no time-off request with id {id}"
+            )));
         }
         if !db::time_off::transition(c, &id, "pending", "cancelled", None, None)? {
             return Err(ApiError::conflict(format!(
@@ -301,11 +299,12 @@ fn decide(
             reason: row.reason.clone(),
             note: note.clone().unwrap_or_default(),
         };
-        let message = notices::time_off_decision(&crate::plan::assignment::recipient(&agent), &view)
-            .map_err(|e| {
-                tracing::error!(error = %e, "cannot render the time-off decision");
-                ApiError::internal()
-            })?;
+        let message =
+            notices::time_off_decision(&crate::plan::assignment::recipient(&agent), &view)
+                .map_err(|e| {
+                    tracing::error!(error = %e, "cannot render the time-off decision");
+                    ApiError::internal()
+                })?;
         db::outbox::enqueue(c, &message, mail_domain)?;
         let overlapping = if approve {
             db::shifts::for_agent(c, &row.agent_id, row.start_at, row.end_at)?
@@ -334,7 +333,10 @@ async fn decide_request(
     let note = parse_note(body.note.as_deref())?;
     let manager = auth.user.id.clone();
     let domain = state.config.mail_domain();
-    let view = run_db(&state, move |c| decide(c, &domain, &id, approve, note, &manager)).await?;
+    let view = run_db(&state, move |c| {
+        decide(c, &domain, &id, approve, note, &manager)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view))
 }
 

@@ -30,15 +30,11 @@ pub fn violations(
         .filter(|s| s.is_active() && s.id != shift.id)
         .map(span)
         .collect();
-    let time_off = db::time_off::approved_between(
-        conn,
-        Some(std::slice::from_ref(&agent.id)),
-        from,
-        to,
-    )?
-    .into_iter()
-    .map(|(_, s, e)| Span::new(s.and_utc(), e.and_utc()))
-    .collect();
+    let time_off =
+        db::time_off::approved_between(conn, Some(std::slice::from_ref(&agent.id)), from, to)?
+            .into_iter()
+            .map(|(_, s, e)| Span::new(s.and_utc(), e.and_utc()))
+            .collect();
     let spec = &agent.spec;
     let candidate = Candidate {
         zone: spec.time_zone.tz(),

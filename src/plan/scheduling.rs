@@ -123,8 +123,7 @@ fn add_approved_time_off(
     weeks: u32,
 ) -> Result<(), PlanError> {
     let end = start + chrono::Duration::weeks(i64::from(weeks));
-    let approved =
-        db::time_off::approved_between(conn, None, start.naive_utc(), end.naive_utc())?;
+    let approved = db::time_off::approved_between(conn, None, start.naive_utc(), end.naive_utc())?;
     for (agent_id, from, to) in approved {
         if let Some(agent) = agents.iter_mut().find(|a| a.id == agent_id) {
             agent.time_off.push(UtcRange {
