@@ -419,25 +419,28 @@ pub async fn award_open_shift(
             let queue = db::queues::get(c, &shift.queue_id)?;
             let claims = requests::pending_claims(c, &id)?;
             let mut ranked = Vec::with_capacity(claims.len());
+            let mut claimants = Vec::with_capacity(claims.len());
             for claim in &claims {
+                let agent = db::agents::get(c, &claim.agent_id)?;
                 ranked.push(Claimant {
                     claim_id: claim.id.clone(),
-                    week_hours: week_hours(c, &claim.agent_id, &shift)?,
+                    week_hours: week_hours(c, &agent, &shift)?,
                     claimed_at: claim.created_at,
                 });
+                claimants.push((claim.id.clone(), agent));
             }
             for best in rank(ranked) {
-                let Some(claim) = claims.iter().find(|c| c.id == best.claim_id) else {
+                let Some((claim_id, agent)) = claimants.iter().find(|(id, _)| *id == best.claim_id)
+                else {
                     continue;
                 };
-                let agent = db::agents::get(c, &claim.agent_id)?;
-                if !violations(c, &agent, &shift, queue.spec.language.primary())?.is_empty() {
+                if !violations(c, agent, &shift, queue.spec.language.primary())?.is_empty() {
                     continue;
                 }
-                if !fill(c, &shift, &agent, &domain)? {
+                if !fill(c, &shift, agent, &domain)? {
                     return Err(ApiError::conflict("this shift is already filled"));
                 }
-                requests::settle_claims(c, &id, &claim.id)?;
+                requests::settle_claims(c, &id, claim_id)?;
                 let (open, shift) = requests::get_open(c, &id)?;
                 return view(c, open, &shift, true);
             }

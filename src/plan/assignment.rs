@@ -5,7 +5,7 @@ use crate::db::agents::AgentRecord;
 use crate::db::shifts::ShiftRow;
 use crate::db::{self, DbConnection, DbResult};
 use crate::domain::assignment::{check, Candidate, Proposed, Violation};
-use crate::domain::local_time::Span;
+use crate::domain::local_time::{local_instant, Span};
 use crate::email::agent_notices::Recipient;
 use chrono::Duration;
 
@@ -57,16 +57,23 @@ pub fn violations(
     ))
 }
 
-/// Hours `agent_id` already works in the UTC Monday-to-Sunday week of `shift`, for ranking claimants.
-pub fn week_hours(conn: &mut DbConnection, agent_id: &str, shift: &ShiftRow) -> DbResult<f64> {
+/// Hours `agent` already works in the local Monday-to-Sunday week (its own zone) of `shift`, for
+/// ranking claimants.
+pub fn week_hours(conn: &mut DbConnection, agent: &AgentRecord, shift: &ShiftRow) -> DbResult<f64> {
     use chrono::Datelike;
-    let day = shift.start_at.date();
+    let zone = agent.spec.time_zone.tz();
+    let day = shift.start_utc().with_timezone(&zone).date_naive();
     let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-    let from = monday.and_hms_opt(0, 0, 0).unwrap_or(shift.start_at);
-    let to = from + Duration::days(7);
-    Ok(db::shifts::for_agent(conn, agent_id, from, to)?
+    let (Some(from), Some(to)) = (
+        local_instant(zone, monday, 0),
+        local_instant(zone, monday + Duration::days(7), 0),
+    ) else {
+        return Ok(0.0);
+    };
+    let (from, to) = (from.naive_utc(), to.naive_utc());
+    Ok(db::shifts::for_agent(conn, &agent.id, from, to)?
         .iter()
-        .filter(|s| s.is_active() && s.start_at >= from)
+        .filter(|s| s.is_active() && s.start_at >= from && s.id != shift.id)
         .map(|s| span(s).hours())
         .sum())
 }
