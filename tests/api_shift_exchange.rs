@@ -277,6 +277,41 @@ both_backends!(
             StatusCode::CONFLICT,
             None,
         );
+        // Approved time off is a hard rule for takers too.
+        let leave = app
+            .post(
+                "/api/v1/me/time-off",
+                Some(bo_t),
+                json!({"start": "2026-12-01", "end": "2026-12-01", "reason": "Exam"}),
+            )
+            .await;
+        let leave = leave.body["id"].as_str().unwrap().to_string();
+        let ok = app
+            .post(
+                &format!("/api/v1/time-off/{leave}/approve"),
+                Some(&o.m),
+                json!({}),
+            )
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
+        let fourth = app
+            .post(
+                &format!("/api/v1/me/shifts/{tue}/offer"),
+                Some(ana_t),
+                json!({}),
+            )
+            .await;
+        let fourth = fourth.body["id"].as_str().unwrap().to_string();
+        assert_problem(
+            &app.post(
+                &format!("/api/v1/shift-offers/{fourth}/take"),
+                Some(bo_t),
+                json!({}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("shift.time_off"),
+        );
     }
 );
 
