@@ -60,6 +60,14 @@ impl Default for SmtpConfig {
     }
 }
 
+/// How shift swaps between agents are approved.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SwapsConfig {
+    /// Approve a swap as soon as the taker passes every hard rule, without a manager.
+    pub auto_approve: bool,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -81,6 +89,7 @@ pub struct Config {
     /// Largest history upload (CSV or JSON), bytes.
     pub max_upload_bytes: usize,
     pub smtp: SmtpConfig,
+    pub swaps: SwapsConfig,
     /// How far back an agent's calendar feed reaches (everything ahead is always in it).
     pub calendar_feed_past_days: u32,
 }
@@ -98,6 +107,7 @@ impl Default for Config {
             max_json_bytes: 256 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             smtp: SmtpConfig::default(),
+            swaps: SwapsConfig::default(),
             calendar_feed_past_days: 365,
         }
     }
@@ -215,6 +225,9 @@ impl Config {
         if let Some(v) = env("SMTP_SENDERS") {
             self.smtp.senders = num("SMTP_SENDERS", v)?;
         }
+        if let Some(v) = env("CHATROSTER_SWAPS_AUTO_APPROVE") {
+            self.swaps.auto_approve = num("CHATROSTER_SWAPS_AUTO_APPROVE", v)?;
+        }
         if self.token_ttl_hours == 0 {
             return Err(ConfigError::Env {
                 name: "CHATROSTER_TOKEN_TTL_HOURS",
@@ -257,6 +270,14 @@ mod tests {
         assert_eq!(c.smtp.port, 587);
         assert_eq!(c.smtp.security, SmtpSecurity::Starttls);
         assert_eq!(c.token_ttl_hours, 12);
+        assert!(!c.swaps.auto_approve);
+        std::fs::write(&path, "[swaps]\nauto_approve = true\n").unwrap();
+        assert!(
+            Config::load(Some(&path), |_| None)
+                .unwrap()
+                .swaps
+                .auto_approve
+        );
     }
 
     #[test]

@@ -62,6 +62,25 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/ical/{secret}.ics"),
     ("post", "/api/v1/auth/sign-in-links"),
     ("post", "/api/v1/auth/sign-in-links/redeem"),
+    ("post", "/api/v1/me/time-off"),
+    ("get", "/api/v1/me/time-off"),
+    ("post", "/api/v1/me/time-off/{id}/cancel"),
+    ("get", "/api/v1/time-off"),
+    ("post", "/api/v1/time-off/{id}/approve"),
+    ("post", "/api/v1/time-off/{id}/deny"),
+    ("get", "/api/v1/availability-conflicts"),
+    ("post", "/api/v1/availability-conflicts/{id}/resolve"),
+    ("post", "/api/v1/me/shifts/{id}/offer"),
+    ("delete", "/api/v1/me/shifts/{id}/offer"),
+    ("get", "/api/v1/shift-offers"),
+    ("post", "/api/v1/shift-offers/{id}/take"),
+    ("post", "/api/v1/shift-offers/{id}/approve"),
+    ("post", "/api/v1/shift-offers/{id}/reject"),
+    ("post", "/api/v1/open-shifts"),
+    ("post", "/api/v1/schedules/{id}/open-shifts"),
+    ("get", "/api/v1/open-shifts"),
+    ("post", "/api/v1/open-shifts/{id}/claim"),
+    ("post", "/api/v1/open-shifts/{id}/award"),
 ];
 
 both_backends!(document_matches_the_routes, |app: TestApp| async move {
@@ -84,8 +103,16 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
     assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
     // The scheduler's problem and roster are documented schemas, not opaque objects.
     let schemas = &doc.body["components"]["schemas"];
-    for name in ["SchedulingProblem", "SchedulingAgent", "Roster", "RosterShiftOut"] {
-        assert!(schemas[name]["properties"].is_object(), "{name} is not documented");
+    for name in [
+        "SchedulingProblem",
+        "SchedulingAgent",
+        "Roster",
+        "RosterShiftOut",
+    ] {
+        assert!(
+            schemas[name]["properties"].is_object(),
+            "{name} is not documented"
+        );
     }
     assert_eq!(
         doc.body["paths"]["/api/v1/solve"]["post"]["requestBody"]["content"]["application/json"]

@@ -205,3 +205,14 @@ pub fn insert_shifts(conn: &mut DbConnection, rows: &[super::shifts::ShiftRow]) 
     }
     Ok(())
 }
+
+/// Makes the transaction just begun on `conn` a writer from its first statement. SQLite cannot turn a
+/// reading transaction into a writing one while another connection writes (it answers "database is
+/// locked" at once instead of waiting), so transactions that read and then write take the write lock
+/// up front, where the busy timeout applies. PostgreSQL needs nothing: row locks do the work.
+pub fn begin_write(conn: &mut DbConnection) -> DbResult<()> {
+    if let DbConnection::Sqlite(sqlite) = conn {
+        diesel::sql_query("UPDATE jobs SET id = id WHERE 0").execute(sqlite)?;
+    }
+    Ok(())
+}

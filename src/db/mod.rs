@@ -4,6 +4,7 @@
 //! Everything here speaks [`DbError`]. Backend-specific SQL lives only in [`backend`].
 
 pub mod agents;
+pub mod availability_conflicts;
 pub mod backend;
 pub mod calendar_feeds;
 pub mod history;
@@ -13,8 +14,10 @@ pub mod pool;
 pub mod queues;
 pub mod schedules;
 pub mod schema;
+pub mod shift_requests;
 pub mod shifts;
 pub mod sign_in;
+pub mod time_off;
 pub mod users;
 
 pub use pool::{Backend, DbConnection, DbPool};

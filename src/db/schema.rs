@@ -207,6 +207,7 @@ diesel::table! {
         publication_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        handed_over_from -> Nullable<Text>,
     }
 }
 
@@ -269,3 +270,82 @@ diesel::allow_tables_to_appear_in_same_query!(shifts, agents);
 diesel::allow_tables_to_appear_in_same_query!(shifts, queues);
 diesel::allow_tables_to_appear_in_same_query!(outbox_messages, agents);
 diesel::allow_tables_to_appear_in_same_query!(sign_in_links, users);
+
+diesel::table! {
+    time_off_requests (id) {
+        id -> Text,
+        agent_id -> Text,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        start_local -> Text,
+        end_local -> Text,
+        time_zone -> Text,
+        reason -> Text,
+        status -> Text,
+        decision_note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    availability_conflicts (id) {
+        id -> Text,
+        agent_id -> Text,
+        shift_id -> Text,
+        status -> Text,
+        resolution_note -> Nullable<Text>,
+        resolved_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shift_offers (id) {
+        id -> Text,
+        shift_id -> Text,
+        offered_by -> Text,
+        status -> Text,
+        taker_id -> Nullable<Text>,
+        requested_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    open_shifts (shift_id) {
+        shift_id -> Text,
+        mode -> Text,
+        status -> Text,
+        posted_by -> Nullable<Text>,
+        filled_by -> Nullable<Text>,
+        filled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    open_shift_claims (id) {
+        id -> Text,
+        shift_id -> Text,
+        agent_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    time_off_requests,
+    availability_conflicts,
+    shift_offers,
+    open_shifts,
+    open_shift_claims,
+    shifts,
+);

@@ -25,6 +25,8 @@ pub struct ShiftRow {
     pub publication_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The agent the roster gave this shift to, once a swap handed it to someone else.
+    pub handed_over_from: Option<String>,
 }
 
 /// A break inside a shift, UTC.

@@ -3,15 +3,19 @@
 //! Parsers here turn untrusted input into validated values (`*Spec`); anything holding one is valid.
 
 pub mod agent;
+pub mod assignment;
 pub mod calendar;
 pub mod email;
 pub mod forecast;
 pub mod history;
 pub mod language;
+pub mod local_time;
+pub mod open_shifts;
 pub mod queue;
 pub mod recruiting;
 pub mod scheduler;
 pub mod staffing;
+pub mod time_off;
 pub mod validation;
 pub mod weekly;
 pub mod zone;

@@ -3,6 +3,7 @@
 //! Messages are rendered and written to the outbox ([`crate::db::outbox`]) inside the transaction that
 //! makes them necessary; nothing here is ever called from a request. Errors are [`EmailError`].
 
+pub mod agent_notices;
 pub mod message;
 pub mod notices;
 pub mod sender;

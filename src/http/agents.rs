@@ -233,10 +233,22 @@ pub async fn get_availability(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Availability after a change, with the published shifts it no longer covers.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AvailabilityChangeView {
+    #[serde(flatten)]
+    pub availability: AvailabilityView,
+    /// Published future shifts outside the new availability; they stay as published and are
+    /// flagged to managers.
+    pub conflicts: Vec<super::availability_conflicts::ConflictView>,
+}
+
 /// Replaces an agent's weekly availability and dated exceptions: managers, or the agent itself.
+/// The change applies to future schedules at once; published future shifts it no longer covers are
+/// recorded as conflicts for managers and listed in the response.
 #[utoipa::path(put, path = "/api/v1/agents/{id}/availability", tag = "agents", security(("bearer" = [])),
     request_body = AvailabilityInput,
-    responses((status = 200, body = AvailabilityView), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = AvailabilityChangeView), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 422, body = Problem)))]
 #[put("/agents/{id}/availability")]
 pub async fn put_availability(
@@ -248,16 +260,26 @@ pub async fn put_availability(
     let id = id.into_inner();
     auth.require_self_or_manager(&id)?;
     let availability = Availability::parse(&body)?;
-    let record = run_db(&state, move |c| {
+    let (record, conflicts) = run_db(&state, move |c| {
         c.transaction::<_, ApiError, _>(|c| {
-            db::agents::get(c, &id).map_err(missing("agent", &id))?;
+            crate::db::backend::begin_write(c)?;
+            let agent = db::agents::get(c, &id).map_err(missing("agent", &id))?;
             db::agents::write_availability(c, &id, &availability)?;
-            Ok(db::agents::get(c, &id)?)
+            let uncovered =
+                crate::plan::assignment::uncovered_future_shifts(c, &agent, &availability)?;
+            let shift_ids: Vec<String> = uncovered.into_iter().map(|s| s.id).collect();
+            let rows = db::availability_conflicts::record(c, &id, &shift_ids)?;
+            let conflicts = super::availability_conflicts::views(c, rows)?;
+            Ok((db::agents::get(c, &id)?, conflicts))
         })
     })
     .await?;
-    let view = AvailabilityView::new(record.spec.time_zone.name(), &record.spec.availability);
-    Ok(HttpResponse::Ok().json(view))
+    let availability =
+        AvailabilityView::new(record.spec.time_zone.name(), &record.spec.availability);
+    Ok(HttpResponse::Ok().json(AvailabilityChangeView {
+        availability,
+        conflicts,
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

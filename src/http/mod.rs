@@ -3,11 +3,13 @@
 
 pub mod agents;
 pub mod auth;
+pub mod availability_conflicts;
 pub mod forecast;
 pub mod health;
 pub mod history;
 pub mod jobs;
 pub mod me;
+pub mod open_shifts;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
@@ -18,6 +20,8 @@ pub mod schedules;
 pub mod sign_in;
 pub mod solve;
 pub mod staffing;
+pub mod swaps;
+pub mod time_off;
 
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
@@ -80,7 +84,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(schedule_edits::routes)
             .configure(publishing::routes)
             .configure(me::routes)
-            .configure(sign_in::routes),
+            .configure(sign_in::routes)
+            .configure(time_off::routes)
+            .configure(availability_conflicts::routes)
+            .configure(swaps::routes)
+            .configure(open_shifts::routes),
     )
     .default_service(web::to(not_found));
 }

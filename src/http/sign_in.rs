@@ -107,6 +107,7 @@ pub async fn request_link(
                 None => user.email.clone(),
             };
             c.transaction(|c| {
+                crate::db::backend::begin_write(c)?;
                 send_link(
                     c,
                     &config,
@@ -154,6 +155,7 @@ pub async fn redeem_link(
     let ttl = Duration::hours(i64::from(state.config.token_ttl_hours));
     let response = run_db(&state, move |c| {
         c.transaction(|c| {
+            crate::db::backend::begin_write(c)?;
             let Some(user_id) = sign_in::redeem(c, &secret)? else {
                 return Err(invalid());
             };

@@ -51,6 +51,7 @@ pub fn edit_schedule(
     edit: &Edit,
 ) -> Result<EditOutcome, PlanError> {
     conn.transaction(|c| {
+        crate::db::backend::begin_write(c)?;
         let (mut problem, roster) = load(c, id)?;
         let edited = apply(&problem, &roster, edit)?;
         problem.pinned = edited.pinned;
@@ -80,6 +81,7 @@ pub fn resolve_schedule(
     created_by: Option<&str>,
 ) -> Result<String, PlanError> {
     conn.transaction(|c| {
+        crate::db::backend::begin_write(c)?;
         db::schedules::get(c, id)?;
         let job_id = db::jobs::insert(
             c,

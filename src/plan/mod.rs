@@ -1,6 +1,7 @@
 //! Application services that combine stored data with the pure domain: forecasts and staffing
 //! requirements of a stored queue. Used by the HTTP handlers and the CLI alike.
 
+pub mod assignment;
 pub mod editing;
 pub mod forecasting;
 pub mod publishing;

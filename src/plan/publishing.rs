@@ -49,6 +49,7 @@ pub fn publish(
 ) -> Result<PublishOutcome, PlanError> {
     let mail_domain = config.mail_domain();
     conn.transaction(|c| {
+        crate::db::backend::begin_write(c)?;
         let schedule = db::schedules::get(c, schedule_id)?;
         if schedule.status != "solved" {
             return Err(PlanError::Db(DbError::Conflict(format!(
@@ -78,14 +79,30 @@ pub fn publish(
         let default_queue: Vec<String> =
             serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
 
+        // Shifts handed over by a swap or claimed as open shifts are detached from any schedule: they
+        // keep their holder, and the roster's shift they came from is not given back to its first
+        // holder.
         let mut existing: BTreeMap<String, Vec<ShiftRow>> = BTreeMap::new();
+        let mut handed_over: BTreeSet<(String, NaiveDateTime, NaiveDateTime)> = BTreeSet::new();
         for row in db::shifts::starting_between(c, period_start, period_end)? {
-            if let Some(agent) = row.agent_id.clone() {
+            if row.schedule_id.is_none() {
+                if let (true, Some(from)) = (row.is_active(), row.handed_over_from.clone()) {
+                    handed_over.insert((from, row.start_at, row.end_at));
+                }
+            } else if let Some(agent) = row.agent_id.clone() {
                 existing.entry(agent).or_default().push(row);
             }
         }
         let mut planned: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
         for s in &roster.shifts {
+            let key = (
+                s.agent_id.clone(),
+                s.start_utc.naive_utc(),
+                s.end_utc.naive_utc(),
+            );
+            if handed_over.contains(&key) {
+                continue;
+            }
             let queue_id = primary_queue(s).or_else(|| default_queue.first().cloned());
             let Some(label) = queue_id.as_ref().and_then(|q| queues.get(q)) else {
                 continue;
@@ -271,6 +288,7 @@ fn store_changes(
             publication_id: Some(ctx.publication_id.to_string()),
             created_at: ctx.now,
             updated_at: ctx.now,
+            handed_over_from: None,
         });
     }
     let changed = result

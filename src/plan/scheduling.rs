@@ -114,6 +114,27 @@ fn to_scheduler_agent(a: &AgentRecord) -> Agent {
     }
 }
 
+/// Approved time off is a hard rule: the solver never places a shift overlapping it. Requests are
+/// stored as the UTC instants of the agent's local dates, so they are DST-correct already.
+fn add_approved_time_off(
+    conn: &mut DbConnection,
+    agents: &mut [Agent],
+    start: DateTime<Utc>,
+    weeks: u32,
+) -> Result<(), PlanError> {
+    let end = start + chrono::Duration::weeks(i64::from(weeks));
+    let approved = db::time_off::approved_between(conn, None, start.naive_utc(), end.naive_utc())?;
+    for (agent_id, from, to) in approved {
+        if let Some(agent) = agents.iter_mut().find(|a| a.id == agent_id) {
+            agent.time_off.push(UtcRange {
+                start: from.and_utc(),
+                end: to.and_utc(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A queue's forecast workload on the problem's UTC grid, to judge a roster's service level.
 #[derive(Debug, Clone)]
 pub struct QueueLoad {
@@ -248,10 +269,11 @@ pub fn build_problem(
             aht_seconds,
         });
     }
-    let agents = db::agents::all_active(conn)?
+    let mut agents: Vec<Agent> = db::agents::all_active(conn)?
         .iter()
         .map(to_scheduler_agent)
         .collect();
+    add_approved_time_off(conn, &mut agents, start, weeks)?;
     let problem = Problem {
         period: Period {
             start,

@@ -1,0 +1,440 @@
+//! Time off: requests in the agent's zone, manager decisions mailed through the outbox, and approved
+//! time off as a hard rule of the solver.
+
+mod common;
+
+use chatroster::db::{self, shifts::ShiftRow};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use common::{assert_problem, mail, queue_body, roster, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn at(s: &str) -> NaiveDateTime {
+    DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
+}
+
+/// An active published shift of `agent` on `queue`.
+pub fn shift(agent: &str, queue: &str, start: &str, end: &str) -> ShiftRow {
+    ShiftRow {
+        id: db::new_id(),
+        agent_id: Some(agent.into()),
+        queue_id: queue.into(),
+        start_at: at(start),
+        end_at: at(end),
+        breaks: "[]".into(),
+        sequence: 0,
+        status: "active".into(),
+        schedule_id: None,
+        publication_id: None,
+        created_at: db::now(),
+        updated_at: db::now(),
+        handed_over_from: None,
+    }
+}
+
+async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink::SmtpSink) {
+    let m = app.manager_token().await;
+    let q = app
+        .post(
+            "/api/v1/queues",
+            Some(&m),
+            queue_body("Swedish", "sv", "Europe/Stockholm"),
+        )
+        .await;
+    let queue = q.body["id"].as_str().unwrap().to_string();
+    let (agent, token) = app.agent_with_token(&m, "ana@example.com").await;
+    let (_, other) = app.agent_with_token(&m, "bo@example.com").await;
+    // Ana lives in Manila; 28-29 December local is 27 Dec 16:00Z to 29 Dec 16:00Z.
+    let overlapping = shift(
+        &agent,
+        &queue,
+        "2026-12-28T06:00:00Z",
+        "2026-12-28T14:00:00Z",
+    );
+    let outside = shift(
+        &agent,
+        &queue,
+        "2026-12-30T06:00:00Z",
+        "2026-12-30T14:00:00Z",
+    );
+    db::shifts::insert_all(
+        &mut app.pool.get().unwrap(),
+        &[overlapping.clone(), outside],
+    )
+    .unwrap();
+
+    for (body, field) in [
+        (
+            json!({"start": "28.12.2026", "end": "2026-12-29", "reason": "x"}),
+            "start",
+        ),
+        (
+            json!({"start": "2026-12-29", "end": "2026-12-28", "reason": "x"}),
+            "end",
+        ),
+        (
+            json!({"start": "2026-12-28", "end": "2026-12-29T10:00", "reason": "x"}),
+            "end",
+        ),
+        (
+            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": " "}),
+            "reason",
+        ),
+    ] {
+        let r = app.post("/api/v1/me/time-off", Some(&token), body).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+    }
+    let no_reason = json!({"start": "2026-12-28", "end": "2026-12-29"});
+    assert_problem(
+        &app.post("/api/v1/me/time-off", Some(&token), no_reason)
+            .await,
+        StatusCode::BAD_REQUEST,
+        Some("reason"),
+    );
+    assert_problem(
+        &app.post(
+            "/api/v1/me/time-off",
+            Some(&m),
+            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": "x"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+
+    let days = app
+        .post(
+            "/api/v1/me/time-off",
+            Some(&token),
+            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": "Family visit"}),
+        )
+        .await;
+    assert_eq!(days.status, StatusCode::CREATED, "{:?}", days.body);
+    assert_eq!(days.body["start_utc"], "2026-12-27T16:00:00Z");
+    assert_eq!(days.body["end_utc"], "2026-12-29T16:00:00Z");
+    assert_eq!(days.body["time_zone"], "Asia/Manila");
+    assert_eq!(days.body["status"], "pending");
+    let days_id = days.body["id"].as_str().unwrap().to_string();
+    let hours = app
+        .post(
+            "/api/v1/me/time-off",
+            Some(&token),
+            json!({"start": "2027-01-04T08:00", "end": "2027-01-04T12:00", "reason": "Dentist"}),
+        )
+        .await;
+    assert_eq!(hours.status, StatusCode::CREATED, "{:?}", hours.body);
+    let hours_id = hours.body["id"].as_str().unwrap().to_string();
+    let third = app
+        .post(
+            "/api/v1/me/time-off",
+            Some(&token),
+            json!({"start": "2027-02-01", "end": "2027-02-01", "reason": "Moving"}),
+        )
+        .await;
+    let third_id = third.body["id"].as_str().unwrap().to_string();
+
+    // Only the owner cancels, and only while pending.
+    assert_problem(
+        &app.post(
+            &format!("/api/v1/me/time-off/{third_id}/cancel"),
+            Some(&other),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    let cancelled = app
+        .post(
+            &format!("/api/v1/me/time-off/{third_id}/cancel"),
+            Some(&token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        cancelled.body["status"], "cancelled",
+        "{:?}",
+        cancelled.body
+    );
+    assert_problem(
+        &app.post(
+            &format!("/api/v1/me/time-off/{third_id}/cancel"),
+            Some(&token),
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        None,
+    );
+    assert_eq!(
+        app.get("/api/v1/me/time-off", Some(&other)).await.body["total"],
+        0
+    );
+    let mine = app
+        .get("/api/v1/me/time-off?status=pending", Some(&token))
+        .await;
+    assert_eq!(mine.body["total"], 2, "{:?}", mine.body);
+
+    // Managers list and decide; agents may not.
+    assert_problem(
+        &app.get("/api/v1/time-off", Some(&token)).await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+    assert_problem(
+        &app.post(
+            &format!("/api/v1/time-off/{days_id}/approve"),
+            Some(&token),
+            json!({}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+    assert_problem(
+        &app.get("/api/v1/time-off?status=maybe", Some(&m)).await,
+        StatusCode::BAD_REQUEST,
+        Some("status"),
+    );
+    let listed = app
+        .get(
+            &format!("/api/v1/time-off?status=pending&agent_id={agent}"),
+            Some(&m),
+        )
+        .await;
+    assert_eq!(listed.body["total"], 2, "{:?}", listed.body);
+
+    let approved = app
+        .post(
+            &format!("/api/v1/time-off/{days_id}/approve"),
+            Some(&m),
+            json!({"note": "Enjoy"}),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{:?}", approved.body);
+    assert_eq!(approved.body["time_off"]["status"], "approved");
+    let reported: Vec<&Value> = approved.body["overlapping_shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(reported.len(), 1, "{:?}", approved.body);
+    assert_eq!(reported[0]["id"], json!(overlapping.id));
+    assert_problem(
+        &app.post(
+            &format!("/api/v1/time-off/{days_id}/deny"),
+            Some(&m),
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        None,
+    );
+    let long_note = "x".repeat(501);
+    assert_problem(
+        &app.post(
+            &format!("/api/v1/time-off/{hours_id}/deny"),
+            Some(&m),
+            json!({"note": long_note}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("note"),
+    );
+    let denied = app
+        .post(
+            &format!("/api/v1/time-off/{hours_id}/deny"),
+            Some(&m),
+            json!({"note": "Launch week"}),
+        )
+        .await;
+    assert_eq!(
+        denied.body["time_off"]["status"], "denied",
+        "{:?}",
+        denied.body
+    );
+    assert_eq!(denied.body["overlapping_shifts"], json!([]));
+
+    // Both decisions arrive by mail, in the agent's own terms.
+    let mut mails = mail::wait_for(&sink, 2, 30);
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    mails.sort_by(|a, b| a.subject.cmp(&b.subject));
+    let (approved_mail, denied_mail) = (&mails[0], &mails[1]);
+    assert_eq!(approved_mail.to, ["ana@example.com"]);
+    assert!(
+        approved_mail.subject.contains("approved"),
+        "{}",
+        approved_mail.subject
+    );
+    assert!(approved_mail
+        .text
+        .contains("2026-12-28 to 2026-12-29 (Asia/Manila)"));
+    assert!(approved_mail.text.contains("Enjoy"));
+    assert!(approved_mail.html.contains("<strong>approved</strong>"));
+    assert!(
+        denied_mail.subject.contains("denied"),
+        "{}",
+        denied_mail.subject
+    );
+    assert!(denied_mail.text.contains("Launch week"));
+}
+
+#[actix_web::test]
+async fn time_off_requests_decisions_and_mail_sqlite() {
+    let sink = mail::sink();
+    let app = mail::spawn_with_sink(common::Kind::Sqlite, sink.port(), |_| {})
+        .await
+        .unwrap();
+    requests_decisions_and_mail(app, sink).await;
+}
+
+#[actix_web::test]
+async fn time_off_requests_decisions_and_mail_postgres() {
+    let sink = mail::sink();
+    if let Some(app) = mail::spawn_with_sink(common::Kind::Postgres, sink.port(), |_| {}).await {
+        requests_decisions_and_mail(app, sink).await;
+    }
+}
+
+async fn agent_id(app: &TestApp, m: &str, email: &str) -> String {
+    let r = app.get(&format!("/api/v1/agents?q={email}"), Some(m)).await;
+    r.body["items"][0]["id"].as_str().unwrap().to_string()
+}
+
+async fn solver_respects_approved_time_off(app: TestApp) {
+    let m = app.manager_token().await;
+    roster::seed(&app, &m).await;
+    // Both Stockholm agents are off Monday to Wednesday of the planning week (local dates).
+    let mut off = Vec::new();
+    for email in &roster::AGENT_EMAILS[..2] {
+        let id = agent_id(&app, &m, email).await;
+        app.put(
+            &format!("/api/v1/agents/{id}/password"),
+            Some(&m),
+            json!({"password": common::PASSWORD}),
+        )
+        .await;
+        let token = app.login(email, common::PASSWORD).await;
+        let r = app
+            .post(
+                "/api/v1/me/time-off",
+                Some(&token),
+                json!({"start": "2026-03-02", "end": "2026-03-04", "reason": "Course"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        let approve = app
+            .post(
+                &format!(
+                    "/api/v1/time-off/{}/approve",
+                    r.body["id"].as_str().unwrap()
+                ),
+                Some(&m),
+                json!({}),
+            )
+            .await;
+        assert_eq!(approve.status, StatusCode::OK, "{:?}", approve.body);
+        off.push(id);
+    }
+    let schedule = roster::solve_week(&app, &m).await;
+    let shifts = schedule["roster"]["shifts"].as_array().unwrap();
+    assert!(!shifts.is_empty());
+    // 2 March 00:00 CET to 5 March 00:00 CET.
+    let (from, to) = ("2026-03-01T23:00:00Z", "2026-03-04T23:00:00Z");
+    let instant = |v: &Value| v.as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
+    let (from, to) = (instant(&json!(from)), instant(&json!(to)));
+    for s in shifts {
+        if off.contains(&s["agent_id"].as_str().unwrap().to_string()) {
+            assert!(
+                instant(&s["end_utc"]) <= from || instant(&s["start_utc"]) >= to,
+                "shift in approved time off: {s}"
+            );
+        }
+    }
+    // The Stockholm agents still work later in the week: the rule cut only their days off.
+    assert!(shifts
+        .iter()
+        .any(|s| off.contains(&s["agent_id"].as_str().unwrap().to_string())));
+    open_shifts_cover_the_uncovered_hours(&app, &m, &schedule).await;
+}
+
+/// Posts open shifts for a schedule's shortfall: the solved roster moved 40 weeks ahead (so it lies in
+/// the future), short by one agent for five hours on its first day and by two for one of those hours.
+async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule: &Value) {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    let id = schedule["id"].as_str().unwrap();
+    let mut roster = schedule["roster"].clone();
+    let weeks = chrono::Duration::weeks(40);
+    for q in roster["queues"].as_array_mut().unwrap() {
+        for (n, i) in q["intervals"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .enumerate()
+        {
+            let start: DateTime<Utc> = i["start_utc"].as_str().unwrap().parse().unwrap();
+            i["start_utc"] = json!((start + weeks).to_rfc3339());
+            i["shortfall"] = json!(match n {
+                22 | 23 => 2.2,
+                20..=29 => 1.0,
+                _ => 0.6,
+            });
+        }
+    }
+    let mut conn = app.pool.get().unwrap();
+    diesel::update(db::schema::schedules::table.find(id))
+        .set(db::schema::schedules::roster.eq(roster.to_string()))
+        .execute(&mut conn)
+        .unwrap();
+    let path = format!("/api/v1/schedules/{id}/open-shifts");
+    assert_problem(
+        &app.post(&path, Some(m), json!({"shift_hours": 13})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("shift_hours"),
+    );
+    let r = app
+        .post(&path, Some(m), json!({"shift_hours": 4, "mode": "ranked"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let items = r.body["items"].as_array().unwrap();
+    let spans: Vec<(String, String)> = items
+        .iter()
+        .map(|s| {
+            assert_eq!(s["mode"], "ranked");
+            let t = |k: &str| {
+                let at: DateTime<Utc> = s[k].as_str().unwrap().parse().unwrap();
+                at.format("%Y-%m-%d %H:%M").to_string()
+            };
+            (t("start_utc"), t("end_utc"))
+        })
+        .collect();
+    // Intervals 20-29 of 7 December 2026 are 10:00-15:00 UTC; 22-23 are 11:00-12:00.
+    let span = |a: &str, b: &str| (format!("2026-12-07 {a}"), format!("2026-12-07 {b}"));
+    assert_eq!(
+        spans,
+        [
+            span("10:00", "14:00"),
+            span("11:00", "12:00"),
+            span("14:00", "15:00")
+        ]
+    );
+    assert_eq!(
+        app.get("/api/v1/open-shifts?limit=200", Some(m)).await.body["total"],
+        json!(items.len())
+    );
+}
+
+#[actix_web::test]
+async fn solver_respects_approved_time_off_sqlite() {
+    let app = common::spawn_with(common::Kind::Sqlite, |c| c.workers = 1)
+        .await
+        .unwrap();
+    solver_respects_approved_time_off(app).await;
+}
+
+#[actix_web::test]
+async fn solver_respects_approved_time_off_postgres() {
+    if let Some(app) = common::spawn_with(common::Kind::Postgres, |c| c.workers = 1).await {
+        solver_respects_approved_time_off(app).await;
+    }
+}
