@@ -60,6 +60,37 @@ impl Default for SmtpConfig {
     }
 }
 
+/// Recruiting: retention of closed applications, abuse limits and the consent text in force.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecruitingConfig {
+    /// Days after which a rejected or withdrawn applicant's personal data is erased.
+    pub retention_days: u32,
+    /// Applications accepted from one IP address per hour.
+    pub max_applications_per_ip_per_hour: u32,
+    /// Applications accepted for one email address per day.
+    pub max_applications_per_email_per_day: u32,
+    /// Version of the consent text the application form shows; applicants consent to exactly it.
+    pub consent_text_version: String,
+    /// How long an email confirmation link stays valid.
+    pub confirm_ttl_hours: u32,
+    /// How long a hired agent's invitation link stays valid.
+    pub invitation_ttl_hours: u32,
+}
+
+impl Default for RecruitingConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 180,
+            max_applications_per_ip_per_hour: 20,
+            max_applications_per_email_per_day: 5,
+            consent_text_version: "2026-11".into(),
+            confirm_ttl_hours: 72,
+            invitation_ttl_hours: 168,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -81,6 +112,7 @@ pub struct Config {
     /// Largest history upload (CSV or JSON), bytes.
     pub max_upload_bytes: usize,
     pub smtp: SmtpConfig,
+    pub recruiting: RecruitingConfig,
 }
 
 impl Default for Config {
@@ -96,6 +128,7 @@ impl Default for Config {
             max_json_bytes: 256 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             smtp: SmtpConfig::default(),
+            recruiting: RecruitingConfig::default(),
         }
     }
 }
@@ -211,6 +244,9 @@ impl Config {
         }
         if let Some(v) = env("SMTP_SENDERS") {
             self.smtp.senders = num("SMTP_SENDERS", v)?;
+        }
+        if let Some(v) = env("CHATROSTER_RETENTION_DAYS") {
+            self.recruiting.retention_days = num("CHATROSTER_RETENTION_DAYS", v)?;
         }
         if self.token_ttl_hours == 0 {
             return Err(ConfigError::Env {

@@ -74,3 +74,14 @@ pub fn set_outcome(
         _ => Ok(()),
     }
 }
+
+/// The most recently created schedule that has a roster.
+pub fn latest_solved(conn: &mut DbConnection) -> DbResult<Option<ScheduleRow>> {
+    Ok(schedules::table
+        .filter(schedules::status.eq("solved"))
+        .filter(schedules::roster.is_not_null())
+        .select(ScheduleRow::as_select())
+        .order((schedules::created_at.desc(), schedules::id))
+        .first(conn)
+        .optional()?)
+}

@@ -2,6 +2,7 @@
 //! requirements of a stored queue. Used by the HTTP handlers and the CLI alike.
 
 pub mod forecasting;
+pub mod recruiting;
 pub mod requirements;
 pub mod scheduling;
 
