@@ -2,84 +2,11 @@
 
 mod common;
 
-use chatroster::domain::forecast::{generate, IntervalLength, SyntheticSpec};
-use chrono::{NaiveDate, SecondsFormat};
-use common::{assert_problem, queue_body, TestApp};
+use common::roster::seed;
+use common::{assert_problem, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::{Duration, Instant};
-
-async fn seed(app: &TestApp, m: &str) -> String {
-    let mut body = queue_body("Swedish chat", "sv-SE", "Europe/Stockholm");
-    body["opening_hours"] = json!([{"weekday": "mon", "start": "08:00", "end": "18:00"},
-        {"weekday": "tue", "start": "08:00", "end": "18:00"}, {"weekday": "wed", "start": "08:00", "end": "18:00"},
-        {"weekday": "thu", "start": "08:00", "end": "18:00"}, {"weekday": "fri", "start": "08:00", "end": "18:00"}]);
-    body["shrinkage"] = json!(0.0);
-    let q = app.post("/api/v1/queues", Some(m), body).await;
-    let id = q.body["id"].as_str().unwrap().to_string();
-    let mut spec = SyntheticSpec::new(
-        chrono_tz::Europe::Stockholm,
-        IntervalLength::Min30,
-        NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
-        8,
-        3,
-    );
-    spec.base_daily_volume = 150.0;
-    let mut csv = String::from(
-        "interval_start,offered,ai_resolved,handed_to_human,abandoned,aht_seconds,reason\n",
-    );
-    for r in generate(&spec).unwrap().rows {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
-            r.start.to_rfc3339_opts(SecondsFormat::Secs, true),
-            r.offered,
-            r.ai_resolved,
-            r.handed_to_human,
-            r.abandoned,
-            r.aht_seconds.map(|a| format!("{a:.0}")).unwrap_or_default(),
-            r.reason.unwrap_or_default()
-        ));
-    }
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/queues/{id}/history")))
-        .bearer_auth(m)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    for (i, zone) in [
-        "Europe/Stockholm",
-        "Europe/Stockholm",
-        "Asia/Manila",
-        "America/Sao_Paulo",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let (start, end) = match *zone {
-            "Asia/Manila" => ("14:00", "24:00"),
-            "America/Sao_Paulo" => ("04:00", "14:00"),
-            _ => ("07:00", "19:00"),
-        };
-        let windows: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat"]
-            .iter()
-            .map(|d| json!({"weekday": d, "start": start, "end": end}))
-            .collect();
-        let agent = json!({"name": format!("Agent {i}"), "email": format!("a{i}@example.com"), "time_zone": zone,
-            "languages": [{"language": "sv", "proficiency": "native"}],
-            "contract": {"min_hours_per_week": 0, "max_hours_per_week": 40, "max_shifts_per_week": 5,
-                         "min_rest_hours": 11, "max_consecutive_days": 5},
-            "availability": {"weekly": windows}});
-        assert_eq!(
-            app.post("/api/v1/agents", Some(m), agent).await.status,
-            StatusCode::CREATED
-        );
-    }
-    id
-}
 
 async fn spawn(kind: common::Kind) -> Option<TestApp> {
     common::spawn_with(kind, |c| c.workers = 1).await

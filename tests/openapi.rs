@@ -46,6 +46,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/schedules"),
     ("get", "/api/v1/schedules/{id}"),
     ("delete", "/api/v1/schedules/{id}"),
+    ("post", "/api/v1/schedules/{id}/publish"),
+    ("get", "/api/v1/schedules/{id}/deliveries"),
+    ("get", "/api/v1/outbox"),
+    ("post", "/api/v1/outbox/{id}/retry"),
+    ("get", "/api/v1/me/shifts"),
+    ("post", "/api/v1/me/calendar-feed"),
+    ("delete", "/api/v1/me/calendar-feed"),
+    ("get", "/ical/{secret}.ics"),
+    ("post", "/api/v1/auth/sign-in-links"),
+    ("post", "/api/v1/auth/sign-in-links/redeem"),
 ];
 
 both_backends!(document_matches_the_routes, |app: TestApp| async move {

@@ -161,3 +161,47 @@ pub fn claim_outbox(
         }),
     }
 }
+
+/// Bulk-inserts rendered outbox messages (21 columns a row) in multi-row statements.
+pub fn insert_outbox(conn: &mut DbConnection, rows: &[super::outbox::OutboxRow]) -> DbResult<()> {
+    use super::schema::outbox_messages;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            for chunk in rows.chunks(2_000) {
+                diesel::insert_into(outbox_messages::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for chunk in rows.chunks(1_000) {
+                diesel::insert_into(outbox_messages::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Bulk-inserts published shifts (12 columns a row) in multi-row statements.
+pub fn insert_shifts(conn: &mut DbConnection, rows: &[super::shifts::ShiftRow]) -> DbResult<()> {
+    use super::schema::shifts;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            for chunk in rows.chunks(4_000) {
+                diesel::insert_into(shifts::table)
+                    .values(chunk)
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for chunk in rows.chunks(2_000) {
+                diesel::insert_into(shifts::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod backend;
+pub mod calendar_feeds;
 pub mod history;
 pub mod jobs;
 pub mod outbox;

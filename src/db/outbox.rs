@@ -119,12 +119,7 @@ pub fn enqueue_all(
     mail_domain: &str,
 ) -> DbResult<Vec<String>> {
     let rows: Vec<OutboxRow> = messages.iter().map(|m| row_for(m, mail_domain)).collect();
-    // 21 columns per row: 500 rows stay below both backends' bind-parameter limits (32,766 / 65,535).
-    for chunk in rows.chunks(500) {
-        diesel::insert_into(outbox_messages::table)
-            .values(chunk)
-            .execute(conn)?;
-    }
+    super::backend::insert_outbox(conn, &rows)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 

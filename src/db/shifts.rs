@@ -53,13 +53,7 @@ impl ShiftRow {
 }
 
 pub fn insert_all(conn: &mut DbConnection, rows: &[ShiftRow]) -> DbResult<()> {
-    // 12 columns per row: 1,000 rows stay below both backends' bind-parameter limits.
-    for chunk in rows.chunks(1_000) {
-        diesel::insert_into(shifts::table)
-            .values(chunk)
-            .execute(conn)?;
-    }
-    Ok(())
+    super::backend::insert_shifts(conn, rows)
 }
 
 /// Writes every column of `row` (matched by id), stamping `updated_at`.

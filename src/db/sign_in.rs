@@ -79,3 +79,16 @@ pub fn purge_expired(conn: &mut DbConnection, before: NaiveDateTime) -> DbResult
     )
     .execute(conn)?)
 }
+
+/// Links created for `user_id` since `since` (bounds how many sign-in emails one address can trigger).
+pub fn created_since(
+    conn: &mut DbConnection,
+    user_id: &str,
+    since: NaiveDateTime,
+) -> DbResult<i64> {
+    Ok(sign_in_links::table
+        .filter(sign_in_links::user_id.eq(user_id))
+        .filter(sign_in_links::created_at.ge(since))
+        .count()
+        .get_result(conn)?)
+}

@@ -167,3 +167,11 @@ pub fn revoke_all(conn: &mut DbConnection, user_id: &str) -> DbResult<()> {
     .execute(conn)?;
     Ok(())
 }
+
+pub fn get(conn: &mut DbConnection, id: &str) -> DbResult<User> {
+    let row: UserRow = users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)?;
+    to_user(row)
+}

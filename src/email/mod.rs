@@ -4,6 +4,7 @@
 //! makes them necessary; nothing here is ever called from a request. Errors are [`EmailError`].
 
 pub mod message;
+pub mod notices;
 pub mod sender;
 pub mod sink;
 

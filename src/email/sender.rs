@@ -165,7 +165,7 @@ impl OutboxSender {
     async fn deliver(&self, id: &str) -> Result<(), EmailError> {
         let pool = self.pool.clone();
         let row_id = id.to_string();
-        let row = blocking(move || outbox::get(&mut pool.get()?, &row_id)).await?;
+        let row = blocking(move || outbox::get(&mut *pool.get()?, &row_id)).await?;
         let outcome = match build(&row, &self.from) {
             Err(e) => Outcome::Fail(e.to_string()),
             Ok(message) => match self.transport.send(message).await {
@@ -184,20 +184,26 @@ impl OutboxSender {
         };
         let kept = match outcome {
             Outcome::Sent => {
-                blocking(move || outbox::mark_sent(&mut pool.get()?, &row_id, &sender)).await?
+                blocking(move || outbox::mark_sent(&mut *pool.get()?, &row_id, &sender)).await?
             }
             Outcome::Retry(error) => {
                 tracing::info!(message = %id, attempt = row.attempts, "send failed, will retry: {error}");
                 let at = retry_at(row.attempts);
                 blocking(move || {
-                    outbox::mark_attempt_failed(&mut pool.get()?, &row_id, &sender, &error, Some(at))
+                    outbox::mark_attempt_failed(
+                        &mut *pool.get()?,
+                        &row_id,
+                        &sender,
+                        &error,
+                        Some(at),
+                    )
                 })
                 .await?
             }
             Outcome::Fail(error) => {
                 tracing::warn!(message = %id, "send failed for good: {error}");
                 blocking(move || {
-                    outbox::mark_attempt_failed(&mut pool.get()?, &row_id, &sender, &error, None)
+                    outbox::mark_attempt_failed(&mut *pool.get()?, &row_id, &sender, &error, None)
                 })
                 .await?
             }

@@ -304,7 +304,8 @@ mod tests {
     use std::io::{BufRead, BufReader as StdReader, Write};
 
     fn talk(port: u16, script: &[&str]) -> Vec<String> {
-        let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
+        let stream =
+            std::net::TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("{e}"));
         let mut reader = StdReader::new(stream.try_clone().unwrap_or_else(|e| panic!("{e}")));
         let mut writer = stream;
         let mut replies = Vec::new();
@@ -322,7 +323,8 @@ mod tests {
 
     #[test]
     fn keeps_messages_and_unstuffs_dots() {
-        let sink = SmtpSink::start("127.0.0.1:0", SinkOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let sink = SmtpSink::start("127.0.0.1:0", SinkOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
         let replies = talk(
             sink.port(),
             &[
@@ -353,7 +355,11 @@ mod tests {
         let sink = SmtpSink::start("127.0.0.1:0", options).unwrap_or_else(|e| panic!("{e}"));
         let replies = talk(
             sink.port(),
-            &["HELO x\r\n", "MAIL FROM:<a@x>\r\n", "RCPT TO:<bounce@x>\r\n"],
+            &[
+                "HELO x\r\n",
+                "MAIL FROM:<a@x>\r\n",
+                "RCPT TO:<bounce@x>\r\n",
+            ],
         );
         assert!(replies[2].starts_with("550"));
     }

@@ -7,11 +7,14 @@ pub mod forecast;
 pub mod health;
 pub mod history;
 pub mod jobs;
+pub mod me;
 pub mod openapi;
 pub mod pagination;
 pub mod problem;
+pub mod publishing;
 pub mod queues;
 pub mod schedules;
+pub mod sign_in;
 pub mod solve;
 pub mod staffing;
 
@@ -60,6 +63,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
     )
     .service(health::healthz)
     .service(health::readyz)
+    .configure(me::public_routes)
     .service(
         web::scope("/api/v1")
             .service(openapi::document)
@@ -71,7 +75,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(history::routes)
             .configure(forecast::routes)
             .configure(solve::routes)
-            .configure(schedules::routes),
+            .configure(schedules::routes)
+            .configure(publishing::routes)
+            .configure(me::routes)
+            .configure(sign_in::routes),
     )
     .default_service(web::to(not_found));
 }

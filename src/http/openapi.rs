@@ -47,6 +47,16 @@ use utoipa::{Modify, OpenApi};
         super::schedules::list_schedules,
         super::schedules::get_schedule,
         super::schedules::discard_schedule,
+        super::publishing::publish_schedule,
+        super::publishing::deliveries,
+        super::publishing::list_outbox,
+        super::publishing::retry_message,
+        super::me::my_shifts,
+        super::me::create_feed,
+        super::me::revoke_feed,
+        super::me::feed,
+        super::sign_in::request_link,
+        super::sign_in::redeem_link,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -57,6 +67,7 @@ use utoipa::{Modify, OpenApi};
         (name = "forecast", description = "History, special days, forecasts and backtests"),
         (name = "staffing", description = "Erlang C / Erlang A staffing"),
         (name = "scheduling", description = "Rostering with a mixed-integer program on HiGHS"),
+        (name = "publishing", description = "Publishing rosters and the email outbox"),
         (name = "health", description = "Probes"),
     )
 )]

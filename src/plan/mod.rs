@@ -2,6 +2,7 @@
 //! requirements of a stored queue. Used by the HTTP handlers and the CLI alike.
 
 pub mod forecasting;
+pub mod publishing;
 pub mod recruiting;
 pub mod requirements;
 pub mod scheduling;
@@ -22,4 +23,11 @@ pub enum PlanError {
     Staffing(#[from] StaffingError),
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+}
+
+// Lets services run their work inside `Connection::transaction`.
+impl From<diesel::result::Error> for PlanError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Db(DbError::from(e))
+    }
 }

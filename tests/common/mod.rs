@@ -2,6 +2,9 @@
 //! file in a temp dir, or a new database on the PostgreSQL server named by `TEST_DATABASE_URL`.
 #![allow(dead_code)]
 
+pub mod mail;
+pub mod roster;
+
 use chatroster::auth::password;
 use chatroster::config::Config;
 use chatroster::db::{self, DbPool};
@@ -112,6 +115,8 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut Config)) -> Option<T
         max_json_bytes: 64 * 1024,
         ..Config::default()
     };
+    // No mail leaves a test unless it points the app at its own SMTP sink (see `mail::spawn_with_sink`).
+    config.smtp.senders = 0;
     tweak(&mut config);
     let app = Application::build(config, pool.clone()).expect("app starts");
     let base = format!("http://127.0.0.1:{}", app.port());

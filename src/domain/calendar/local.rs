@@ -48,6 +48,20 @@ pub struct ShiftRow {
     pub cancelled: bool,
 }
 
+/// The first instant of local day `date` in `zone`. Where midnight falls in a DST gap (it did in
+/// São Paulo), the day starts when the clocks resume.
+pub fn day_start_utc(zone: Tz, date: chrono::NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone as _;
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    (0..=180)
+        .find_map(|minutes| {
+            zone.from_local_datetime(&(midnight + chrono::Duration::minutes(minutes)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| midnight.and_utc())
+}
+
 /// Rows for `shifts` in `agent.zone`, ordered by start time.
 pub fn render_rows(agent: &AgentInfo, shifts: &[Shift]) -> Vec<ShiftRow> {
     let mut sorted: Vec<&Shift> = shifts.iter().collect();

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod email;
 pub mod ics;
 pub mod local;
+pub mod reconcile;
 
 /// One scheduled shift. `id` must stay stable across reschedules: it is
 /// both the diff key and the iCalendar UID.

@@ -98,3 +98,19 @@ fn rows_are_sorted_and_totals_skip_cancelled() {
     assert_eq!(total_hours(&[]), 0.0);
     assert_eq!(format_hours(total_hours(&[])), "0");
 }
+
+#[test]
+fn local_days_start_at_local_midnight_even_inside_a_dst_gap() {
+    use chrono::{NaiveDate, TimeZone};
+    let day = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap_or_default();
+    assert_eq!(
+        super::day_start_utc(chrono_tz::Europe::Stockholm, day),
+        chrono::Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).unwrap()
+    );
+    // São Paulo skipped 00:00-01:00 on 2018-11-04: the day began at 01:00 local (03:00 UTC).
+    let gap = NaiveDate::from_ymd_opt(2018, 11, 4).unwrap_or_default();
+    assert_eq!(
+        super::day_start_utc(chrono_tz::America::Sao_Paulo, gap),
+        chrono::Utc.with_ymd_and_hms(2018, 11, 4, 3, 0, 0).unwrap()
+    );
+}

@@ -1,0 +1,381 @@
+//! Publishing a solved schedule: the roster's shifts replace what each agent was last sent for the
+//! period, and every agent whose shifts changed gets one email (HTML + text, local times, `.ics`) in the
+//! outbox, all in one transaction. Nothing is sent here; the outbox sender does that.
+
+use super::PlanError;
+use crate::config::Config;
+use crate::db::outbox::{Attachment, NewMessage};
+use crate::db::shifts::{BreakSpan, ShiftRow};
+use crate::db::{self, agents::AgentRecord, DbConnection, DbError};
+use crate::domain::calendar::diff::{changes, Changes};
+use crate::domain::calendar::email::render_schedule;
+use crate::domain::calendar::ics::{calendar, Method};
+use crate::domain::calendar::local::render_rows;
+use crate::domain::calendar::reconcile::{reconcile, Planned, Reconciled};
+use crate::domain::calendar::{AgentInfo, Shift};
+use crate::domain::scheduler::Roster;
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What a publication did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublishOutcome {
+    pub publication_id: String,
+    pub schedule_id: String,
+    pub period_start: NaiveDateTime,
+    pub period_end: NaiveDateTime,
+    /// Agents emailed: everyone on a first publication, afterwards only those whose shifts changed.
+    pub agents_notified: usize,
+    pub agents_unchanged: usize,
+    pub shifts_added: usize,
+    pub shifts_changed: usize,
+    pub shifts_cancelled: usize,
+}
+
+struct QueueLabel {
+    name: String,
+    language: String,
+}
+
+/// Publishes schedule `schedule_id` (it must be solved). Re-publishing, or publishing another
+/// schedule for an overlapping period, emails only the agents whose shifts changed, saying what changed.
+pub fn publish(
+    conn: &mut DbConnection,
+    schedule_id: &str,
+    published_by: Option<&str>,
+    config: &Config,
+) -> Result<PublishOutcome, PlanError> {
+    let mail_domain = config.mail_domain();
+    conn.transaction(|c| {
+        let schedule = db::schedules::get(c, schedule_id)?;
+        if schedule.status != "solved" {
+            return Err(PlanError::Db(DbError::Conflict(format!(
+                "schedule is {}; only a solved schedule can be published",
+                schedule.status
+            ))));
+        }
+        let roster: Roster = schedule
+            .roster
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r).ok())
+            .ok_or_else(|| {
+                DbError::Corrupt(format!("schedule {schedule_id} has no readable roster"))
+            })?;
+        let period_start = schedule.period_start.and_time(chrono::NaiveTime::MIN);
+        let period_end = period_start + Duration::weeks(i64::from(schedule.weeks));
+        let queues: HashMap<String, QueueLabel> = db::queues::all(c)?
+            .into_iter()
+            .map(|q| {
+                let label = QueueLabel {
+                    name: q.spec.name.clone(),
+                    language: q.spec.language.to_string(),
+                };
+                (q.id, label)
+            })
+            .collect();
+        let default_queue: Vec<String> =
+            serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
+
+        let mut existing: BTreeMap<String, Vec<ShiftRow>> = BTreeMap::new();
+        for row in db::shifts::starting_between(c, period_start, period_end)? {
+            if let Some(agent) = row.agent_id.clone() {
+                existing.entry(agent).or_default().push(row);
+            }
+        }
+        let mut planned: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
+        for s in &roster.shifts {
+            let queue_id = primary_queue(s).or_else(|| default_queue.first().cloned());
+            let Some(label) = queue_id.as_ref().and_then(|q| queues.get(q)) else {
+                continue;
+            };
+            planned
+                .entry(s.agent_id.clone())
+                .or_default()
+                .push(Planned {
+                    start: s.start_utc,
+                    end: s.end_utc,
+                    queue_name: label.name.clone(),
+                    language: label.language.clone(),
+                    breaks: s.breaks.iter().map(|b| (b.start_utc, b.end_utc)).collect(),
+                    queue_id: queue_id.unwrap_or_default(),
+                });
+        }
+        let agent_ids: BTreeSet<String> = existing.keys().chain(planned.keys()).cloned().collect();
+        let agents = load_agents(c, &agent_ids)?;
+
+        let publication_id = db::new_id();
+        let now = db::now();
+        diesel::insert_into(db::schema::publications::table)
+            .values((
+                db::schema::publications::id.eq(&publication_id),
+                db::schema::publications::schedule_id.eq(schedule_id),
+                db::schema::publications::period_start.eq(period_start),
+                db::schema::publications::period_end.eq(period_end),
+                db::schema::publications::agents_notified.eq(0),
+                db::schema::publications::published_by.eq(published_by),
+                db::schema::publications::published_at.eq(now),
+            ))
+            .execute(c)
+            .map_err(DbError::from)?;
+
+        let mut outcome = PublishOutcome {
+            publication_id: publication_id.clone(),
+            schedule_id: schedule_id.to_string(),
+            period_start,
+            period_end,
+            agents_notified: 0,
+            agents_unchanged: 0,
+            shifts_added: 0,
+            shifts_changed: 0,
+            shifts_cancelled: 0,
+        };
+        let mut inserts = Vec::new();
+        let mut messages = Vec::new();
+        let label = period_label(period_start, period_end);
+        for agent_id in &agent_ids {
+            let Some(agent) = agents.get(agent_id) else {
+                continue;
+            };
+            let zone = agent.spec.time_zone.tz();
+            let old_rows = existing.remove(agent_id).unwrap_or_default();
+            let old: Vec<Shift> = old_rows
+                .iter()
+                .filter(|r| r.is_active())
+                .map(|r| to_calendar(r, &queues))
+                .collect();
+            let new = planned.remove(agent_id).unwrap_or_default();
+            let result = reconcile(zone, &old, &new, db::new_id);
+            if !result.has_changes() {
+                outcome.agents_unchanged += 1;
+                continue;
+            }
+            outcome.shifts_added += result.inserted.len();
+            outcome.shifts_changed += result.updated.len();
+            outcome.shifts_cancelled += result.cancelled.len();
+            let ctx = RowContext {
+                agent_id,
+                schedule_id,
+                publication_id: &publication_id,
+                now,
+            };
+            store_changes(c, &result, &old_rows, &ctx, &mut inserts)?;
+            messages.push(schedule_message(
+                agent, &old, &result, &label, &ctx, config,
+            )?);
+        }
+        db::shifts::insert_all(c, &inserts)?;
+        outcome.agents_notified = messages.len();
+        db::outbox::enqueue_all(c, &messages, &mail_domain)?;
+        diesel::update(db::schema::publications::table.find(&publication_id))
+            .set(db::schema::publications::agents_notified.eq(messages.len() as i32))
+            .execute(c)
+            .map_err(DbError::from)?;
+        Ok(outcome)
+    })
+}
+
+struct RowContext<'a> {
+    agent_id: &'a str,
+    schedule_id: &'a str,
+    publication_id: &'a str,
+    now: NaiveDateTime,
+}
+
+/// The queue the agent serves most during the shift; the email and calendar name it.
+fn primary_queue(shift: &crate::domain::scheduler::ShiftOut) -> Option<String> {
+    let mut share: BTreeMap<&str, f64> = BTreeMap::new();
+    for interval in &shift.intervals {
+        for q in &interval.serving {
+            *share.entry(q.queue_id.as_str()).or_default() += q.share;
+        }
+    }
+    share
+        .into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(q, _)| q.to_string())
+}
+
+fn load_agents(
+    c: &mut DbConnection,
+    ids: &BTreeSet<String>,
+) -> Result<HashMap<String, AgentRecord>, PlanError> {
+    let mut agents: HashMap<String, AgentRecord> = db::agents::all_active(c)?
+        .into_iter()
+        .filter(|a| ids.contains(&a.id))
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    for id in ids {
+        if !agents.contains_key(id) {
+            match db::agents::get(c, id) {
+                Ok(a) => {
+                    agents.insert(id.clone(), a);
+                }
+                Err(DbError::NotFound) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(agents)
+}
+
+fn to_calendar(row: &ShiftRow, queues: &HashMap<String, QueueLabel>) -> Shift {
+    let (name, language) = queues
+        .get(&row.queue_id)
+        .map(|q| (q.name.clone(), q.language.clone()))
+        .unwrap_or_default();
+    Shift {
+        id: row.id.clone(),
+        start: row.start_utc(),
+        end: row.end_utc(),
+        queue_name: name,
+        language,
+        breaks: row.breaks().into_iter().map(|b| (b.start, b.end)).collect(),
+        sequence: u32::try_from(row.sequence).unwrap_or(0),
+        cancelled: !row.is_active(),
+    }
+}
+
+fn breaks_json(shift: &Shift) -> String {
+    let spans: Vec<BreakSpan> = shift
+        .breaks
+        .iter()
+        .map(|(start, end)| BreakSpan {
+            start: *start,
+            end: *end,
+        })
+        .collect();
+    serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into())
+}
+
+fn store_changes(
+    c: &mut DbConnection,
+    result: &Reconciled,
+    old_rows: &[ShiftRow],
+    ctx: &RowContext<'_>,
+    inserts: &mut Vec<ShiftRow>,
+) -> Result<(), PlanError> {
+    let by_id: HashMap<&str, &ShiftRow> = old_rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    for (shift, queue_id) in &result.inserted {
+        inserts.push(ShiftRow {
+            id: shift.id.clone(),
+            agent_id: Some(ctx.agent_id.to_string()),
+            queue_id: queue_id.clone(),
+            start_at: shift.start.naive_utc(),
+            end_at: shift.end.naive_utc(),
+            breaks: breaks_json(shift),
+            sequence: 0,
+            status: "active".into(),
+            schedule_id: Some(ctx.schedule_id.to_string()),
+            publication_id: Some(ctx.publication_id.to_string()),
+            created_at: ctx.now,
+            updated_at: ctx.now,
+        });
+    }
+    let changed = result
+        .updated
+        .iter()
+        .map(|(s, q)| (s, Some(q)))
+        .chain(result.cancelled.iter().map(|s| (s, None)));
+    for (shift, queue_id) in changed {
+        let Some(old) = by_id.get(shift.id.as_str()) else {
+            continue;
+        };
+        let mut row = (*old).clone();
+        row.start_at = shift.start.naive_utc();
+        row.end_at = shift.end.naive_utc();
+        row.breaks = breaks_json(shift);
+        row.sequence = i32::try_from(shift.sequence).unwrap_or(i32::MAX);
+        row.status = if shift.cancelled {
+            "cancelled"
+        } else {
+            "active"
+        }
+        .into();
+        if let Some(q) = queue_id {
+            row.queue_id = q.clone();
+            row.schedule_id = Some(ctx.schedule_id.to_string());
+        }
+        row.publication_id = Some(ctx.publication_id.to_string());
+        db::shifts::update(c, &row)?;
+    }
+    Ok(())
+}
+
+/// "30 Nov – 6 Dec 2026": the period's calendar days (UTC dates, as the schedule defines them).
+fn period_label(start: NaiveDateTime, end: NaiveDateTime) -> String {
+    let last = end - Duration::days(1);
+    format!("{} – {}", start.format("%-d %b"), last.format("%-d %b %Y"))
+}
+
+fn schedule_message(
+    agent: &AgentRecord,
+    old: &[Shift],
+    result: &Reconciled,
+    period: &str,
+    ctx: &RowContext<'_>,
+    config: &Config,
+) -> Result<NewMessage, PlanError> {
+    let info = AgentInfo {
+        name: agent.spec.name.clone(),
+        email: agent.spec.email.to_string(),
+        zone: agent.spec.time_zone.tz(),
+    };
+    let active = result.active();
+    let rows = render_rows(&info, &active);
+    let changes = if old.is_empty() {
+        Changes::default()
+    } else {
+        changes(old, &active)
+    };
+    let url = agent_view_url(config, &active);
+    let rendered = render_schedule(&info, &rows, &changes, period, &url)
+        .map_err(|e| DbError::Corrupt(format!("schedule email for {}: {e}", agent.id)))?;
+    let organizer = crate::email::message::parse_from(&config.smtp.from)
+        .map(|m| m.email.to_string())
+        .unwrap_or_default();
+    let mut attachments = Vec::new();
+    if !active.is_empty() {
+        attachments.push(Attachment {
+            filename: "shifts.ics".into(),
+            content_type: "text/calendar; method=PUBLISH; charset=UTF-8".into(),
+            body: calendar(&active, Method::Publish, &organizer, PRODUCT_ID),
+        });
+    }
+    if !result.cancelled.is_empty() {
+        attachments.push(Attachment {
+            filename: "cancelled.ics".into(),
+            content_type: "text/calendar; method=CANCEL; charset=UTF-8".into(),
+            body: calendar(&result.cancelled, Method::Cancel, &organizer, PRODUCT_ID),
+        });
+    }
+    Ok(NewMessage {
+        kind: "schedule".into(),
+        recipient: agent.spec.email.to_string(),
+        recipient_name: Some(agent.spec.name.clone()),
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: Some(rendered.html),
+        attachments,
+        publication_id: Some(ctx.publication_id.to_string()),
+        agent_id: Some(agent.id.clone()),
+    })
+}
+
+/// iCalendar PRODID of every calendar this service writes.
+pub const PRODUCT_ID: &str = "-//chatroster//shifts//EN";
+
+/// Where the agent reads their shifts: the API's own view, bounded to the shifts in the email.
+fn agent_view_url(config: &Config, shifts: &[Shift]) -> String {
+    let base = config.base_url.trim_end_matches('/');
+    let day = |t: DateTime<Utc>| t.format("%Y-%m-%d").to_string();
+    match (shifts.first(), shifts.last()) {
+        (Some(first), Some(last)) => format!(
+            "{base}/api/v1/me/shifts?from={}&to={}",
+            day(first.start - Duration::days(1)),
+            day(last.end + Duration::days(1))
+        ),
+        _ => format!("{base}/api/v1/me/shifts"),
+    }
+}
