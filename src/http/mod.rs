@@ -2,14 +2,18 @@
 //! the blocking pool, and render JSON. Handlers stay thin; errors are [`problem::ApiError`].
 
 pub mod agents;
+pub mod applications;
 pub mod auth;
 pub mod forecast;
 pub mod health;
+pub mod hiring_needs;
 pub mod history;
 pub mod jobs;
 pub mod me;
+pub mod my_application;
 pub mod openapi;
 pub mod pagination;
+pub mod postings;
 pub mod problem;
 pub mod publishing;
 pub mod queues;
@@ -78,7 +82,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(schedules::routes)
             .configure(publishing::routes)
             .configure(me::routes)
-            .configure(sign_in::routes),
+            .configure(sign_in::routes)
+            .configure(postings::routes)
+            .configure(my_application::routes)
+            .configure(applications::routes)
+            .configure(hiring_needs::routes),
     )
     .default_service(web::to(not_found));
 }

@@ -57,6 +57,19 @@ use utoipa::{Modify, OpenApi};
         super::me::feed,
         super::sign_in::request_link,
         super::sign_in::redeem_link,
+        super::postings::list_postings,
+        super::postings::create_posting,
+        super::postings::get_posting,
+        super::postings::update_posting,
+        super::postings::apply,
+        super::my_application::confirm,
+        super::my_application::get_mine,
+        super::my_application::withdraw_mine,
+        super::my_application::erase_mine,
+        super::applications::list_applications,
+        super::applications::get_application,
+        super::applications::move_application_route,
+        super::hiring_needs::hiring_needs,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -68,6 +81,7 @@ use utoipa::{Modify, OpenApi};
         (name = "staffing", description = "Erlang C / Erlang A staffing"),
         (name = "scheduling", description = "Rostering with a mixed-integer program on HiGHS"),
         (name = "publishing", description = "Publishing rosters and the email outbox"),
+        (name = "recruiting", description = "Postings, applications, the hiring pipeline and hiring needs"),
         (name = "health", description = "Probes"),
     )
 )]

@@ -21,29 +21,30 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::Connection;
 
 /// Validates an application form; the honeypot yields `Ok(None)` so the caller answers as if accepted.
+/// `wire_errors` are problems the caller found while reading the form (they are reported together
+/// with the domain's).
 pub fn validate(
     config: &Config,
     input: &ApplicationInput,
+    wire_errors: ValidationErrors,
     now: NaiveDateTime,
 ) -> Result<Option<ApplicationForm>, RecruitError> {
+    let mut errors = wire_errors;
     let valid = match validate_application(input, now.date()) {
-        Ok(v) => v,
+        Ok(v) => Some(v),
         Err(ApplicationRejection::Spam) => return Ok(None),
         Err(ApplicationRejection::Invalid(fields)) => {
-            let mut errors = ValidationErrors::new();
             for f in fields {
                 errors.add(f.field, f.message);
             }
-            add_form_checks(config, input, &mut errors);
-            return Err(errors.into());
+            None
         }
     };
-    let mut errors = ValidationErrors::new();
     add_form_checks(config, input, &mut errors);
-    if !errors.is_empty() {
-        return Err(errors.into());
+    match valid {
+        Some(v) if errors.is_empty() => Ok(Some(ApplicationForm::new(&v, now))),
+        _ => Err(errors.into()),
     }
-    Ok(Some(ApplicationForm::new(&valid, now)))
 }
 
 /// Rules beyond the form's shape: languages must be real ones, and the consent must be to the text
@@ -85,6 +86,7 @@ pub fn apply(
     config: &Config,
     posting_id: &str,
     input: &ApplicationInput,
+    wire_errors: ValidationErrors,
     ip: &str,
 ) -> Result<(), RecruitError> {
     let rc = &config.recruiting;
@@ -95,7 +97,7 @@ pub fn apply(
         rc.max_applications_per_ip_per_hour,
     )?;
     let now = crate::db::now();
-    let Some(form) = validate(config, input, now)? else {
+    let Some(form) = validate(config, input, wire_errors, now)? else {
         tracing::info!("application dropped: honeypot filled");
         return Ok(());
     };

@@ -6,6 +6,7 @@ pub mod applicant;
 pub mod fit;
 pub mod needs;
 pub mod pipeline;
+pub mod retention;
 
 use crate::db::DbError;
 use crate::domain::validation::ValidationErrors;
