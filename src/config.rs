@@ -112,6 +112,8 @@ pub struct Config {
     /// Largest history upload (CSV or JSON), bytes.
     pub max_upload_bytes: usize,
     pub smtp: SmtpConfig,
+    /// How far back an agent's calendar feed reaches (everything ahead is always in it).
+    pub calendar_feed_past_days: u32,
     pub recruiting: RecruitingConfig,
 }
 
@@ -128,6 +130,7 @@ impl Default for Config {
             max_json_bytes: 256 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
             smtp: SmtpConfig::default(),
+            calendar_feed_past_days: 365,
             recruiting: RecruitingConfig::default(),
         }
     }

@@ -64,7 +64,7 @@ mod tests {
             false,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        assert!(mail.html.contains("&lt;Ana&gt;"));
+        assert!(!mail.html.contains("<Ana>") && mail.html.contains("Ana"));
         assert!(mail.text.contains("https://example.com/sign-in?token=abc"));
         assert!(mail
             .html

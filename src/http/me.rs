@@ -228,8 +228,8 @@ pub async fn revoke_feed(
     }
 }
 
-/// The agent's shifts from 30 days back to 180 days ahead as iCalendar; cancelled shifts stay in the
-/// feed marked cancelled, so subscribed calendars remove them.
+/// The agent's shifts as iCalendar: everything ahead and `calendar_feed_past_days` back (default a
+/// year). Cancelled shifts stay in the feed marked cancelled, so subscribed calendars remove them.
 #[utoipa::path(get, path = "/ical/{secret}.ics", tag = "agents",
     params(("secret" = String, Path, description = "the secret from POST /api/v1/me/calendar-feed")),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = Problem)))]
@@ -245,17 +245,15 @@ pub async fn feed(
     let organizer = crate::email::message::parse_from(&state.config.smtp.from)
         .map(|m| m.email.to_string())
         .unwrap_or_default();
+    let past = Duration::days(i64::from(state.config.calendar_feed_past_days));
     let body = run_db(&state, move |c| {
         let Some(agent_id) = db::calendar_feeds::agent_for_secret(c, &secret)? else {
             return Err(ApiError::not_found("no such calendar feed"));
         };
         let now = db::now();
-        let rows = db::shifts::for_agent(
-            c,
-            &agent_id,
-            now - Duration::days(30),
-            now + Duration::days(180),
-        )?;
+        // A far but ordinary bound: SQLite compares timestamps as text, so no extreme sentinel.
+        let ahead = now + Duration::days(3_660);
+        let rows = db::shifts::for_agent(c, &agent_id, now - past, ahead)?;
         let queues = queue_labels(c)?;
         let shifts: Vec<Shift> = rows.iter().map(|r| to_calendar(r, &queues)).collect();
         Ok(calendar(&shifts, Method::Publish, &organizer, PRODUCT_ID))

@@ -165,7 +165,7 @@ mod tests {
         let old = shift("s1", utc(2026, 3, 2, 8, 0), utc(2026, 3, 2, 16, 0));
         let r = reconcile(
             chrono_tz::Europe::Stockholm,
-            &[old.clone()],
+            std::slice::from_ref(&old),
             &[planned(utc(2026, 3, 2, 10, 0), utc(2026, 3, 2, 18, 0))],
             ids(),
         );
@@ -199,8 +199,8 @@ mod tests {
         let later = planned(utc(2026, 3, 3, 1, 0), utc(2026, 3, 3, 9, 0));
         let sydney = reconcile(
             chrono_tz::Australia::Sydney,
-            &[old.clone()],
-            &[later.clone()],
+            std::slice::from_ref(&old),
+            std::slice::from_ref(&later),
             ids(),
         );
         assert_eq!(sydney.updated.len(), 1);

@@ -1,0 +1,540 @@
+//! Publishing a solved roster: emails arrive at a real SMTP server on loopback with both parts, local
+//! times in each agent's zone and a calendar that parses back to the right UTC instants; re-publishing
+//! mails only the agents whose shifts changed; agents read their shifts and calendar feed.
+
+mod common;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use common::mail::{link_token, sink, spawn_with_sink, wait_for, Mail};
+use common::roster::{seed, solve_week};
+use common::{assert_problem, Kind, TestApp, PASSWORD};
+use diesel::prelude::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+/// VEVENTs of an iCalendar text as (UID, DTSTART, SEQUENCE, STATUS), through an iCalendar parser.
+fn events(ics: &str) -> Vec<(String, String, String, String)> {
+    let reader = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+    let mut out = Vec::new();
+    for cal in reader {
+        let cal = cal.expect("valid iCalendar");
+        for ev in cal.events {
+            let prop = |name: &str| {
+                ev.properties
+                    .iter()
+                    .find(|p| p.name == name)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_default()
+            };
+            out.push((
+                prop("UID"),
+                prop("DTSTART"),
+                prop("SEQUENCE"),
+                prop("STATUS"),
+            ));
+        }
+    }
+    out
+}
+
+fn ical_utc(t: &str) -> String {
+    let dt: DateTime<FixedOffset> = DateTime::parse_from_rfc3339(t).expect("rfc3339");
+    dt.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Roster shifts grouped by agent id.
+fn shifts_by_agent(roster: &Value) -> BTreeMap<String, Vec<Value>> {
+    let mut map: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for s in roster["shifts"].as_array().expect("shifts") {
+        map.entry(s["agent_id"].as_str().unwrap().to_string())
+            .or_default()
+            .push(s.clone());
+    }
+    map
+}
+
+async fn agent_ids_by_email(app: &TestApp, m: &str) -> BTreeMap<String, String> {
+    let r = app.get("/api/v1/agents?limit=200", Some(m)).await;
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["email"].as_str().unwrap().to_string(),
+                a["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn wait_delivered(app: &TestApp, m: &str, schedule: &str, expected: usize) -> Value {
+    let started = Instant::now();
+    loop {
+        let r = app
+            .get(&format!("/api/v1/schedules/{schedule}/deliveries"), Some(m))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        if r.body["counts"]["sent"].as_u64() == Some(expected as u64) {
+            return r.body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "not delivered: {:?}",
+            r.body
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn publish_and_deliver(kind: Kind) {
+    let smtp = sink();
+    // The roster is in March 2026; the feed must reach back that far whenever the test runs.
+    let Some(app) =
+        spawn_with_sink(kind, smtp.port(), |c| c.calendar_feed_past_days = 36_500).await
+    else {
+        return;
+    };
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap().to_string();
+    let by_agent = shifts_by_agent(&schedule["roster"]);
+    let ids = agent_ids_by_email(&app, &m).await;
+    assert!(!by_agent.is_empty());
+
+    let published = app
+        .post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::CREATED,
+        "{:?}",
+        published.body
+    );
+    assert_eq!(published.body["agents_notified"], json!(by_agent.len()));
+    let mails = wait_for(&smtp, by_agent.len(), 60);
+    assert_eq!(mails.len(), by_agent.len());
+
+    let report = wait_delivered(&app, &m, &id, by_agent.len()).await;
+    assert_eq!(report["counts"]["failed"], 0);
+    let message_ids: BTreeSet<String> = report["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["message"]["message_id"].as_str().unwrap().to_string())
+        .collect();
+
+    for (email, agent_id) in &ids {
+        let Some(shifts) = by_agent.get(agent_id) else {
+            continue;
+        };
+        let mail: &Mail = mails
+            .iter()
+            .find(|m| m.to == vec![email.clone()])
+            .unwrap_or_else(|| panic!("no email to {email}"));
+        assert!(
+            message_ids.contains(&format!("<{}>", mail.message_id)),
+            "{}",
+            mail.message_id
+        );
+        assert!(
+            mail.subject.starts_with("Your shifts for"),
+            "{}",
+            mail.subject
+        );
+        assert!(!mail.html.is_empty() && !mail.text.is_empty());
+        let zone = shifts[0]["zone"].as_str().unwrap();
+        assert!(
+            mail.text.contains(zone),
+            "zone {zone} not named:\n{}",
+            mail.text
+        );
+        for s in shifts {
+            // "2026-03-02, 09:00–17:00" as the agent reads it, in their own zone.
+            let local: DateTime<FixedOffset> =
+                DateTime::parse_from_rfc3339(s["start_local"].as_str().unwrap()).unwrap();
+            let when = format!("{}, {}", local.format("%Y-%m-%d"), local.format("%H:%M"));
+            assert!(mail.text.contains(&when), "{when} missing:\n{}", mail.text);
+            assert!(mail.html.contains(&local.format("%H:%M").to_string()));
+        }
+        let ics = mail.attachment("shifts.ics").expect("calendar attached");
+        let evs = events(ics);
+        assert_eq!(evs.len(), shifts.len());
+        let starts: BTreeSet<String> = evs.iter().map(|e| e.1.clone()).collect();
+        let expected: BTreeSet<String> = shifts
+            .iter()
+            .map(|s| ical_utc(s["start_utc"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            starts, expected,
+            "calendar instants are the roster's UTC starts"
+        );
+        assert!(evs.iter().all(|e| e.2 == "0"));
+    }
+
+    // The agent reads the same shifts through the API, in their own zone.
+    let (email, agent_id) = ids
+        .iter()
+        .find(|(_, id)| by_agent.contains_key(*id))
+        .unwrap();
+    let p = app
+        .put(
+            &format!("/api/v1/agents/{agent_id}/password"),
+            Some(&m),
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::NO_CONTENT);
+    let agent = app.login(email, PASSWORD).await;
+    let mine = app
+        .get(
+            "/api/v1/me/shifts?from=2026-03-01&to=2026-03-09",
+            Some(&agent),
+        )
+        .await;
+    assert_eq!(mine.status, StatusCode::OK, "{:?}", mine.body);
+    let expected = &by_agent[agent_id];
+    assert_eq!(
+        mine.body["shifts"].as_array().unwrap().len(),
+        expected.len()
+    );
+    assert_eq!(mine.body["zone"], expected[0]["zone"]);
+    let first_local: DateTime<FixedOffset> =
+        DateTime::parse_from_rfc3339(expected[0]["start_local"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        mine.body["shifts"][0]["local"]["start_time"],
+        json!(first_local.format("%H:%M").to_string())
+    );
+    assert_problem(
+        &app.get(
+            "/api/v1/me/shifts?from=2026-03-09&to=2026-03-01",
+            Some(&agent),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("to"),
+    );
+    assert_problem(
+        &app.get("/api/v1/me/shifts", Some(&m)).await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+    // Agents see neither deliveries nor the outbox.
+    assert_problem(
+        &app.get(&format!("/api/v1/schedules/{id}/deliveries"), Some(&agent))
+            .await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+    assert_problem(
+        &app.get("/api/v1/outbox", Some(&agent)).await,
+        StatusCode::FORBIDDEN,
+        None,
+    );
+
+    // Personal calendar feed: works with its secret, stops after regenerating or revoking.
+    let feed = app
+        .post("/api/v1/me/calendar-feed", Some(&agent), json!({}))
+        .await;
+    assert_eq!(feed.status, StatusCode::CREATED);
+    let url = feed.body["url"].as_str().unwrap().to_string();
+    let path = &url[url.find("/ical/").unwrap()..];
+    let ics = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(ics.status(), StatusCode::OK);
+    assert!(ics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    assert_eq!(events(&ics.text().await.unwrap()).len(), expected.len());
+    let again = app
+        .post("/api/v1/me/calendar-feed", Some(&agent), json!({}))
+        .await;
+    assert_ne!(again.body["url"], feed.body["url"]);
+    assert_eq!(app.get(path, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.delete("/api/v1/me/calendar-feed", Some(&agent))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let new_url = again.body["url"].as_str().unwrap();
+    let new_path = &new_url[new_url.find("/ical/").unwrap()..];
+    assert_eq!(app.get(new_path, None).await.status, StatusCode::NOT_FOUND);
+
+    // Publishing the same roster again changes nothing and mails nobody.
+    let again = app
+        .post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.body["agents_notified"], 0);
+    assert_eq!(again.body["agents_unchanged"], json!(by_agent.len()));
+}
+
+#[actix_web::test]
+async fn published_roster_reaches_every_agent_sqlite() {
+    publish_and_deliver(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn published_roster_reaches_every_agent_postgres() {
+    publish_and_deliver(Kind::Postgres).await;
+}
+
+/// Moves one agent's first shift by an hour and drops another agent's last shift in the stored
+/// roster, as an edit would.
+fn edit_roster(app: &TestApp, schedule: &str, moved: &str, dropped: &str) {
+    use chatroster::db::schema::schedules;
+    let mut conn = app.pool.get().unwrap();
+    let text: Option<String> = schedules::table
+        .find(schedule)
+        .select(schedules::roster)
+        .first(&mut *conn)
+        .unwrap();
+    let mut roster: Value = serde_json::from_str(&text.unwrap()).unwrap();
+    let shifts = roster["shifts"].as_array_mut().unwrap();
+    let shift_hour = |v: &Value, key: &str| {
+        let t: DateTime<FixedOffset> =
+            DateTime::parse_from_rfc3339(v[key].as_str().unwrap()).unwrap();
+        json!((t + chrono::Duration::hours(1)).to_rfc3339())
+    };
+    let first = shifts.iter().position(|s| s["agent_id"] == moved).unwrap();
+    for key in ["start_utc", "end_utc", "start_local", "end_local"] {
+        shifts[first][key] = shift_hour(&shifts[first], key);
+    }
+    shifts[first]["breaks"] = json!([]);
+    let last = shifts
+        .iter()
+        .rposition(|s| s["agent_id"] == dropped)
+        .unwrap();
+    shifts.remove(last);
+    diesel::update(schedules::table.find(schedule))
+        .set(schedules::roster.eq(roster.to_string()))
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+async fn republish_mails_only_changes(kind: Kind) {
+    let smtp = sink();
+    let Some(app) = spawn_with_sink(kind, smtp.port(), |_| {}).await else {
+        return;
+    };
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap().to_string();
+    let by_agent = shifts_by_agent(&schedule["roster"]);
+    assert!(
+        by_agent.len() >= 2,
+        "two agents with shifts needed: {by_agent:?}"
+    );
+    let mut agents = by_agent.keys();
+    let (moved, dropped) = (
+        agents.next().unwrap().clone(),
+        agents.next().unwrap().clone(),
+    );
+    let first = app
+        .post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    wait_for(&smtp, by_agent.len(), 60);
+
+    edit_roster(&app, &id, &moved, &dropped);
+    let second = app
+        .post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::CREATED, "{:?}", second.body);
+    assert_eq!(second.body["agents_notified"], 2, "{:?}", second.body);
+    assert_eq!(second.body["shifts_changed"], 1);
+    assert_eq!(second.body["shifts_cancelled"], 1);
+    let all = wait_for(&smtp, by_agent.len() + 2, 60);
+    assert_eq!(
+        all.len(),
+        by_agent.len() + 2,
+        "only the two changed agents get mail"
+    );
+    let updates = &all[by_agent.len()..];
+    let ids = agent_ids_by_email(&app, &m).await;
+    let email_of = |agent: &str| ids.iter().find(|(_, id)| *id == agent).unwrap().0.clone();
+
+    let moved_mail = updates
+        .iter()
+        .find(|u| u.to == vec![email_of(&moved)])
+        .unwrap();
+    assert!(moved_mail.subject.contains("(updated)"));
+    assert!(moved_mail.text.contains("Moved:"), "{}", moved_mail.text);
+    let evs = events(moved_mail.attachment("shifts.ics").unwrap());
+    assert!(
+        evs.iter().any(|e| e.2 == "1"),
+        "the moved shift's SEQUENCE is bumped: {evs:?}"
+    );
+
+    let dropped_mail = updates
+        .iter()
+        .find(|u| u.to == vec![email_of(&dropped)])
+        .unwrap();
+    assert!(
+        dropped_mail.text.contains("Removed:"),
+        "{}",
+        dropped_mail.text
+    );
+    let cancel = dropped_mail
+        .attachment("cancelled.ics")
+        .expect("a CANCEL calendar");
+    assert!(cancel.contains("METHOD:CANCEL"));
+    let cancelled = events(cancel);
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(cancelled[0].3, "CANCELLED");
+    assert_eq!(cancelled[0].2, "1");
+    // The cancelled event has the UID the agent's calendar already holds from the first email.
+    let first_mail = all[..by_agent.len()]
+        .iter()
+        .find(|u| u.to == vec![email_of(&dropped)])
+        .unwrap();
+    let original: BTreeSet<String> = events(first_mail.attachment("shifts.ics").unwrap())
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
+    assert!(original.contains(&cancelled[0].0));
+    wait_delivered(&app, &m, &id, by_agent.len()).await;
+}
+
+#[actix_web::test]
+async fn republishing_mails_only_changed_agents_sqlite() {
+    republish_mails_only_changes(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn republishing_mails_only_changed_agents_postgres() {
+    republish_mails_only_changes(Kind::Postgres).await;
+}
+
+async fn sign_in_by_link(kind: Kind) {
+    let smtp = sink();
+    let Some(app) = spawn_with_sink(kind, smtp.port(), |c| {
+        c.base_url = "https://roster.example.com".into();
+    })
+    .await
+    else {
+        return;
+    };
+    let m = app.manager_token().await;
+    let r = app
+        .post(
+            "/api/v1/agents",
+            Some(&m),
+            common::agent_body("Lina", "lina@example.com"),
+        )
+        .await;
+    let agent_id = r.body["id"].as_str().unwrap().to_string();
+    // Unknown addresses get the same answer and no mail.
+    for email in ["LINA@example.com", "nobody@example.com"] {
+        let r = app
+            .post("/api/v1/auth/sign-in-links", None, json!({"email": email}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+    }
+    let mails = wait_for(&smtp, 1, 20);
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        smtp.messages().len(),
+        1,
+        "one mail, to the known address only"
+    );
+    assert_eq!(mails[0].to, vec!["lina@example.com".to_string()]);
+    let token = link_token(&mails[0].text, "https://roster.example.com/sign-in").expect("link");
+    let signed_in = app
+        .post(
+            "/api/v1/auth/sign-in-links/redeem",
+            None,
+            json!({"token": token}),
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::OK, "{:?}", signed_in.body);
+    assert_eq!(signed_in.body["user"]["agent_id"], json!(agent_id));
+    let bearer = signed_in.body["token"].as_str().unwrap();
+    assert_eq!(
+        app.get("/api/v1/me", Some(bearer)).await.status,
+        StatusCode::OK
+    );
+    // A link works once.
+    assert_problem(
+        &app.post(
+            "/api/v1/auth/sign-in-links/redeem",
+            None,
+            json!({"token": token}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        Some("token"),
+    );
+    assert_problem(
+        &app.post(
+            "/api/v1/auth/sign-in-links/redeem",
+            None,
+            json!({"token": "forged"}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        Some("token"),
+    );
+}
+
+#[actix_web::test]
+async fn agents_sign_in_with_emailed_links_sqlite() {
+    sign_in_by_link(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn agents_sign_in_with_emailed_links_postgres() {
+    sign_in_by_link(Kind::Postgres).await;
+}
+
+#[actix_web::test]
+async fn publishing_needs_a_solved_schedule() {
+    let app = common::spawn(Kind::Sqlite).await.unwrap();
+    let m = app.manager_token().await;
+    assert_problem(
+        &app.post("/api/v1/schedules/nope/publish", Some(&m), json!({}))
+            .await,
+        StatusCode::NOT_FOUND,
+        None,
+    );
+    seed(&app, &m).await;
+    // Without workers the schedule stays queued.
+    let r = app
+        .post(
+            "/api/v1/schedules",
+            Some(&m),
+            json!({"from": "2026-03-02", "weeks": 1}),
+        )
+        .await;
+    let id = r.body["id"].as_str().unwrap();
+    assert_problem(
+        &app.post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        None,
+    );
+}
