@@ -132,7 +132,10 @@ fn view(row: ApplicationRow, fit: Option<(FitScore, String)>) -> ApplicationView
     ApplicationView {
         languages: languages(&row),
         availability: windows(&row),
-        offer: row.offer.as_deref().and_then(|o| serde_json::from_str(o).ok()),
+        offer: row
+            .offer
+            .as_deref()
+            .and_then(|o| serde_json::from_str(o).ok()),
         fit: fit.map(|(f, schedule_id)| FitView {
             score: f.score,
             uncapped: f.uncapped,
@@ -240,7 +243,10 @@ pub async fn list_applications(
         states,
         time_zone: q.time_zone.filter(|s| !s.is_empty()),
     };
-    let language = q.language.filter(|s| !s.is_empty()).map(|l| primary_subtag(&l));
+    let language = q
+        .language
+        .filter(|s| !s.is_empty())
+        .map(|l| primary_subtag(&l));
     let (rows, period) = run_db(&state, move |c| {
         Ok((apps::list(c, &filter, LIST_CAP)?, latest_shortfalls(c)?))
     })
@@ -299,8 +305,8 @@ pub async fn get_application(
     let v = run_db(&state, move |c| {
         let row = apps::get(c, &id).map_err(missing("application", &id))?;
         let events = apps::events(c, &id)?;
-        let fit = latest_shortfalls(c)?
-            .and_then(|p| score(&row, &p).map(|f| (f, p.schedule_id.clone())));
+        let fit =
+            latest_shortfalls(c)?.and_then(|p| score(&row, &p).map(|f| (f, p.schedule_id.clone())));
         let mut v = view(row, fit);
         v.history = Some(events.into_iter().map(EventView::from).collect());
         Ok(v)
@@ -344,7 +350,10 @@ pub async fn move_application_route(
     if to.is_none() {
         errors.add("to", format!("unknown state '{}'", body.to));
     }
-    let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let note = body
+        .note
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         errors.add("note", "at most 2000 characters");
     }

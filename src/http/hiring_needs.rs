@@ -92,7 +92,7 @@ pub async fn hiring_needs(
     let from = date("from", &q.from, true);
     let to = date("to", &q.to, true);
     let deflection_from = date("deflection_from", &q.deflection_from, false);
-    let (Some(from), Some(to)) = (from, to).clone() else {
+    let (Some(from), Some(to)) = (from, to) else {
         return Err(errors.into());
     };
     if !errors.is_empty() {

@@ -127,7 +127,9 @@ pub async fn confirm(
 ) -> Result<HttpResponse, ApiError> {
     let token = body.into_inner().token;
     if token.is_empty() || token.len() > 128 {
-        return Err(ApiError::bad_request("token must be the one from the link").with_field("token"));
+        return Err(
+            ApiError::bad_request("token must be the one from the link").with_field("token")
+        );
     }
     let config = state.config.clone();
     let out = run_db(&state, move |c| {
@@ -146,7 +148,10 @@ pub async fn confirm(
     params(("X-Application-Key" = String, Header, description = "the private key")),
     responses((status = 200, body = MyApplicationView), (status = 401, body = Problem), (status = 404, body = Problem)))]
 #[get("/applications/mine")]
-pub async fn get_mine(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn get_mine(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let key = key(&req)?;
     let v = run_db(&state, move |c| {
         let row = applicant::by_key(c, &key)?;

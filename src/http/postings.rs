@@ -95,8 +95,10 @@ pub async fn list_postings(
         None | Some("") | Some("open") => Some(PostingStatus::Open),
         Some(other) => {
             if !is_manager(&auth) {
-                return Err(ApiError::forbidden("only managers see postings that are not open")
-                    .with_field("status"));
+                return Err(
+                    ApiError::forbidden("only managers see postings that are not open")
+                        .with_field("status"),
+                );
             }
             match other {
                 "all" => None,
@@ -234,9 +236,10 @@ impl ApplyRequest {
             errors.add("availability", format!("at most {MAX_WINDOWS} windows"));
         }
         for (i, w) in self.availability.iter().enumerate().take(MAX_WINDOWS) {
-            if let Some(day) =
-                errors.collect(&format!("availability[{i}].weekday"), parse_weekday(&w.weekday))
-            {
+            if let Some(day) = errors.collect(
+                &format!("availability[{i}].weekday"),
+                parse_weekday(&w.weekday),
+            ) {
                 availability.push(WindowInput {
                     weekday: day,
                     start: w.start.clone(),

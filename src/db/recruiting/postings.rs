@@ -134,5 +134,8 @@ pub fn list(
         .limit(page.limit)
         .offset(page.offset)
         .load(conn)?;
-    Ok((rows.into_iter().map(record).collect::<DbResult<_>>()?, total))
+    Ok((
+        rows.into_iter().map(record).collect::<DbResult<_>>()?,
+        total,
+    ))
 }

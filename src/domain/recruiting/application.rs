@@ -13,8 +13,8 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::countries::is_iso_alpha2;
-use crate::domain::language::Proficiency;
 use super::fit::AvailabilityWindow;
+use crate::domain::language::Proficiency;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LanguageInput {

@@ -224,16 +224,16 @@ fn language_count_and_control_characters_are_limited() {
     let many = with(|a| {
         a.languages = (0..11)
             .map(|i| LanguageInput {
-                tag: ["fi", "sv", "en", "de", "fr", "es", "it", "pt", "nl", "da", "nb"][i].into(),
+                tag: [
+                    "fi", "sv", "en", "de", "fr", "es", "it", "pt", "nl", "da", "nb",
+                ][i]
+                    .into(),
                 proficiency: 8,
             })
             .collect()
     });
     assert_eq!(many, ["languages"]);
-    assert_eq!(
-        with(|a| a.motivation = "hi\u{7}".into()),
-        ["motivation"]
-    );
+    assert_eq!(with(|a| a.motivation = "hi\u{7}".into()), ["motivation"]);
     assert!(with(|a| a.motivation = "line\nline".into()).is_empty());
 }
 

@@ -159,8 +159,14 @@ mod tests {
 
     #[test]
     fn html_is_escaped_and_text_is_not() {
-        let r = confirmation("<b>Aino</b>", "Fi\r\nBcc: x", "http://h/c?token=a&b", 72, false)
-            .unwrap();
+        let r = confirmation(
+            "<b>Aino</b>",
+            "Fi\r\nBcc: x",
+            "http://h/c?token=a&b",
+            72,
+            false,
+        )
+        .unwrap();
         assert!(r.html.contains("&#60;b&#62;Aino") || r.html.contains("&lt;b&gt;Aino"));
         assert!(r.text.contains("<b>Aino</b>"));
         assert!(r.text.contains("http://h/c?token=a&b"));
@@ -169,7 +175,13 @@ mod tests {
 
     #[test]
     fn status_and_invitation_render() {
-        let s = status("Aino", "Finnish nights", ApplicationState::Offer, "http://h/s").unwrap();
+        let s = status(
+            "Aino",
+            "Finnish nights",
+            ApplicationState::Offer,
+            "http://h/s",
+        )
+        .unwrap();
         assert!(s.text.contains("offer") && s.text.contains("http://h/s"));
         let i = invitation("Aino", "Finnish nights", "http://h/sign-in?token=t", 168).unwrap();
         assert!(i.text.contains("http://h/sign-in?token=t") && i.html.contains("168 hours"));

@@ -5,7 +5,9 @@ use super::{confirm_url, status_url, RecruitError};
 use crate::auth::token;
 use crate::config::Config;
 use crate::db::outbox::{self, NewMessage};
-use crate::db::recruiting::applications::{self as apps, ApplicationForm, ApplicationRow, EventActor};
+use crate::db::recruiting::applications::{
+    self as apps, ApplicationForm, ApplicationRow, EventActor,
+};
 use crate::db::recruiting::{postings, rate_limit};
 use crate::db::{DbConnection, DbError};
 use crate::domain::language::LanguageTag;
@@ -52,7 +54,11 @@ pub fn validate(
 fn add_form_checks(config: &Config, input: &ApplicationInput, errors: &mut ValidationErrors) {
     for (i, l) in input.languages.iter().enumerate().take(10) {
         if let Err(e) = LanguageTag::parse(&l.tag.replace('_', "-")) {
-            if !errors.0.iter().any(|f| f.field == format!("languages[{i}].tag")) {
+            if !errors
+                .0
+                .iter()
+                .any(|f| f.field == format!("languages[{i}].tag"))
+            {
                 errors.collect::<()>(&format!("languages[{i}].tag"), Err(e));
             }
         }
@@ -69,7 +75,12 @@ fn add_form_checks(config: &Config, input: &ApplicationInput, errors: &mut Valid
     }
 }
 
-fn limited(conn: &mut DbConnection, bucket: String, window: Duration, max: u32) -> Result<(), RecruitError> {
+fn limited(
+    conn: &mut DbConnection,
+    bucket: String,
+    window: Duration,
+    max: u32,
+) -> Result<(), RecruitError> {
     if rate_limit::hit(conn, &bucket, window)? > i64::from(max) {
         return Err(RecruitError::RateLimited(
             "too many applications from here; try again later".into(),
@@ -108,7 +119,9 @@ pub fn apply(
         rc.max_applications_per_email_per_day,
     )?;
     let posting = postings::get(conn, posting_id).map_err(|e| match e {
-        DbError::NotFound => RecruitError::NotFound(format!("no open posting with id {posting_id}")),
+        DbError::NotFound => {
+            RecruitError::NotFound(format!("no open posting with id {posting_id}"))
+        }
         other => other.into(),
     })?;
     if posting.status != PostingStatus::Open {
@@ -146,7 +159,14 @@ pub fn apply(
             rc.confirm_ttl_hours,
             is_update,
         )?;
-        enqueue(c, config, "application_confirmation", &form.email, &form.name, mail)?;
+        enqueue(
+            c,
+            config,
+            "application_confirmation",
+            &form.email,
+            &form.name,
+            mail,
+        )?;
         Ok(())
     })
 }
@@ -182,7 +202,8 @@ pub fn confirm(
     config: &Config,
     secret: &str,
 ) -> Result<(ApplicationRow, String), RecruitError> {
-    let gone = || RecruitError::NotFound("this confirmation link is unknown, used or expired".into());
+    let gone =
+        || RecruitError::NotFound("this confirmation link is unknown, used or expired".into());
     let now = crate::db::now();
     let row = apps::find_by_confirm_token(conn, &token::digest(secret), now)?.ok_or_else(gone)?;
     let key = token::new_token();
@@ -193,10 +214,26 @@ pub fn confirm(
         })?;
         let state = row.state()?;
         if state == ApplicationState::Applied {
-            transition(state, ApplicationState::EmailConfirmed, Actor::Applicant, Utc::now(), None)
-                .map_err(pipeline_conflict)?;
-            let applicant = EventActor { kind: "applicant", user_id: None };
-            apps::record_transition(c, &row.id, state, ApplicationState::EmailConfirmed, &applicant, None)?;
+            transition(
+                state,
+                ApplicationState::EmailConfirmed,
+                Actor::Applicant,
+                Utc::now(),
+                None,
+            )
+            .map_err(pipeline_conflict)?;
+            let applicant = EventActor {
+                kind: "applicant",
+                user_id: None,
+            };
+            apps::record_transition(
+                c,
+                &row.id,
+                state,
+                ApplicationState::EmailConfirmed,
+                &applicant,
+                None,
+            )?;
         }
         let fresh = apps::get(c, &row.id)?;
         let posting = postings::get(c, &fresh.posting_id)?;
@@ -206,7 +243,14 @@ pub fn confirm(
             ApplicationState::EmailConfirmed,
             &status_url(&config.base_url, &key),
         )?;
-        enqueue(c, config, "application_status", &fresh.email, &fresh.name, mail)?;
+        enqueue(
+            c,
+            config,
+            "application_status",
+            &fresh.email,
+            &fresh.name,
+            mail,
+        )?;
         Ok((fresh, key))
     })
 }
@@ -238,10 +282,26 @@ pub fn by_key(conn: &mut DbConnection, key: &str) -> Result<ApplicationRow, Recr
 pub fn withdraw(conn: &mut DbConnection, key: &str) -> Result<ApplicationRow, RecruitError> {
     let row = by_key(conn, key)?;
     let state = row.state()?;
-    transition(state, ApplicationState::Withdrawn, Actor::Applicant, Utc::now(), None)
-        .map_err(pipeline_conflict)?;
-    let applicant = EventActor { kind: "applicant", user_id: None };
-    apps::record_transition(conn, &row.id, state, ApplicationState::Withdrawn, &applicant, None)?;
+    transition(
+        state,
+        ApplicationState::Withdrawn,
+        Actor::Applicant,
+        Utc::now(),
+        None,
+    )
+    .map_err(pipeline_conflict)?;
+    let applicant = EventActor {
+        kind: "applicant",
+        user_id: None,
+    };
+    apps::record_transition(
+        conn,
+        &row.id,
+        state,
+        ApplicationState::Withdrawn,
+        &applicant,
+        None,
+    )?;
     Ok(apps::get(conn, &row.id)?)
 }
 
@@ -292,7 +352,12 @@ pub fn purge(
     let mut erased = 0;
     for id in apps::due_for_purge(conn, cutoff)? {
         let row = apps::get(conn, &id)?;
-        if retention::purge_due(row.state()?, row.state_changed_at.and_utc(), now.and_utc(), retention_days) {
+        if retention::purge_due(
+            row.state()?,
+            row.state_changed_at.and_utc(),
+            now.and_utc(),
+            retention_days,
+        ) {
             erase(conn, &id)?;
             erased += 1;
         }

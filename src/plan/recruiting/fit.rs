@@ -44,14 +44,17 @@ pub fn latest_shortfalls(conn: &mut DbConnection) -> DbResult<Option<ShortfallPe
         };
         let count = q.intervals.len().max(1) as i64;
         let minutes = u32::try_from(weeks * 7 * 24 * 60 / count).unwrap_or(30);
-        shortfalls.extend(q.intervals.iter().filter(|i| i.shortfall > 0.0).map(|i| {
-            Shortfall {
-                language: language.clone(),
-                start: i.start_utc,
-                minutes,
-                agents_short: i.shortfall,
-            }
-        }));
+        shortfalls.extend(
+            q.intervals
+                .iter()
+                .filter(|i| i.shortfall > 0.0)
+                .map(|i| Shortfall {
+                    language: language.clone(),
+                    start: i.start_utc,
+                    minutes,
+                    agents_short: i.shortfall,
+                }),
+        );
     }
     Ok(Some(ShortfallPeriod {
         schedule_id: schedule.id,

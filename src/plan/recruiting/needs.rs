@@ -99,19 +99,29 @@ pub fn hiring_needs_report(
             continue;
         };
         // Local dates around the UTC range, so zones far from UTC are covered at both ends.
-        let local_from = from.checked_sub_days(Days::new(1)).unwrap_or(from).max(first);
+        let local_from = from
+            .checked_sub_days(Days::new(1))
+            .unwrap_or(from)
+            .max(first);
         if local_from > to {
             continue;
         }
         let report = queue_requirements(conn, &q, Some(local_from), Some(to), &what_if)?;
         let language = q.spec.language.primary().to_string();
-        for r in report.intervals.iter().filter(|r| r.start >= start && r.start < end) {
+        for r in report
+            .intervals
+            .iter()
+            .filter(|r| r.start >= start && r.start < end)
+        {
             *required
                 .entry((language.clone(), r.start, report.interval_minutes))
                 .or_insert(0.0) += f64::from(r.scheduled);
         }
     }
-    let agents: Vec<AgentCapacity> = db::agents::all_active(conn)?.iter().map(capacity_of).collect();
+    let agents: Vec<AgentCapacity> = db::agents::all_active(conn)?
+        .iter()
+        .map(capacity_of)
+        .collect();
     let intervals: Vec<NeedInterval> = required
         .into_iter()
         .map(|((language, at, minutes), req)| {

@@ -8,12 +8,12 @@ use crate::db::recruiting::applications::{self as apps, ApplicationRow, EventAct
 use crate::db::recruiting::postings;
 use crate::db::sign_in::{self, Purpose};
 use crate::db::{self, DbConnection};
-use crate::domain::agent::{
-    AgentInput, AgentSpec, AvailabilityInput, Contract, LanguageSkillDto,
-};
+use crate::domain::agent::{AgentInput, AgentSpec, AvailabilityInput, Contract, LanguageSkillDto};
 use crate::domain::recruiting::application::agent_proficiency;
 use crate::domain::recruiting::emails;
-use crate::domain::recruiting::pipeline::{notifies_applicant, transition, Actor, ApplicationState};
+use crate::domain::recruiting::pipeline::{
+    notifies_applicant, transition, Actor, ApplicationState,
+};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::{format_clock, weekday_code, ExceptionDto, WindowDto};
 use chrono::{Days, NaiveDate, Utc};
@@ -39,11 +39,20 @@ pub fn move_application(
     conn.transaction::<_, RecruitError, _>(|c| {
         let row = apps::get(c, id)?;
         if row.erased {
-            return Err(RecruitError::Conflict("to", "this application was erased".into()));
+            return Err(RecruitError::Conflict(
+                "to",
+                "this application was erased".into(),
+            ));
         }
         let from = row.state()?;
-        transition(from, step.to, Actor::Manager(manager.into()), Utc::now(), step.note.clone())
-            .map_err(pipeline_conflict)?;
+        transition(
+            from,
+            step.to,
+            Actor::Manager(manager.into()),
+            Utc::now(),
+            step.note.clone(),
+        )
+        .map_err(pipeline_conflict)?;
         let posting = postings::get(c, &row.posting_id)?;
         match step.to {
             ApplicationState::Offer => {
