@@ -569,13 +569,18 @@ both_backends!(
         )
         .unwrap();
         assert!(rows.iter().all(|r| r.recipient != "erik@example.com"));
-        // Retention: withdrawn (and rejected) data goes once the period is over, open applications stay.
+        // Retention: withdrawn (and rejected) data goes once the period is over, and so does an
+        // application whose email was never confirmed; open applications stay.
+        drop(conn);
+        let unconfirmed = apply(&app, &posting, application("Una", "una@example.com")).await;
+        assert_eq!(unconfirmed.status, StatusCode::ACCEPTED);
+        let mut conn = app.pool.get().unwrap();
         let now = chatroster::db::now();
         use chatroster::plan::recruiting::applicant::purge;
         assert_eq!(purge(&mut conn, now, 30).unwrap(), 0, "not due yet");
         assert_eq!(
             purge(&mut conn, now + chrono::Duration::days(31), 30).unwrap(),
-            1
+            2
         );
         drop(conn);
         assert_problem(
@@ -587,5 +592,7 @@ both_backends!(
         assert_eq!(kim.body["name"], "Kim");
         let wilma = manager_list(&app, &m, "?state=withdrawn").await;
         assert_eq!(wilma["items"][0]["name"], "erased");
+        let una = manager_list(&app, &m, "?state=applied").await;
+        assert_eq!(una["items"][0]["name"], "erased");
     }
 );

@@ -380,6 +380,31 @@ pub fn due_for_purge(conn: &mut DbConnection, cutoff: NaiveDateTime) -> DbResult
         .load(conn)?)
 }
 
+/// Never confirmed, and the confirmation link has expired by `now`.
+pub fn unconfirmed_expired(conn: &mut DbConnection, now: NaiveDateTime) -> DbResult<Vec<String>> {
+    Ok(applications::table
+        .filter(applications::state.eq(ApplicationState::Applied.as_str()))
+        .filter(applications::erased.eq(false))
+        .filter(applications::confirm_expires_at.le(now))
+        .select(applications::id)
+        .load(conn)?)
+}
+
+/// Drops re-applications whose confirmation link expired unused; the confirmed data stays.
+pub fn drop_expired_updates(conn: &mut DbConnection, now: NaiveDateTime) -> DbResult<usize> {
+    Ok(diesel::update(
+        applications::table
+            .filter(applications::state.ne(ApplicationState::Applied.as_str()))
+            .filter(applications::confirm_expires_at.le(now)),
+    )
+    .set((
+        applications::pending_update.eq(None::<String>),
+        applications::confirm_token_hash.eq(None::<String>),
+        applications::confirm_expires_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?)
+}
+
 /// Writes an erased record (see [`crate::domain::recruiting::retention::erase`]), clears the notes in
 /// its history and kills the private links; the row stays for counts and funnels.
 pub fn erase(conn: &mut DbConnection, erased: &ApplicationRecord) -> DbResult<()> {

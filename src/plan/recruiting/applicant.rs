@@ -341,8 +341,9 @@ fn record(row: &ApplicationRow) -> Result<ApplicationRecord, RecruitError> {
     })
 }
 
-/// Erases rejected and withdrawn applications older than the retention period at `now`, and forgets
-/// old rate-limit attempts. Returns how many applications were erased.
+/// Erases rejected and withdrawn applications older than the retention period at `now` and
+/// applications whose email was never confirmed before the link expired; drops expired unconfirmed
+/// re-applications and old rate-limit attempts. Returns how many applications were erased.
 pub fn purge(
     conn: &mut DbConnection,
     now: NaiveDateTime,
@@ -362,6 +363,11 @@ pub fn purge(
             erased += 1;
         }
     }
+    for id in apps::unconfirmed_expired(conn, now)? {
+        erase(conn, &id)?;
+        erased += 1;
+    }
+    apps::drop_expired_updates(conn, now)?;
     rate_limit::purge(conn, now - Duration::days(2))?;
     Ok(erased)
 }
