@@ -596,3 +596,33 @@ both_backends!(
         assert_eq!(una["items"][0]["name"], "erased");
     }
 );
+
+#[actix_web::test]
+async fn the_purge_runs_as_a_daily_job() {
+    for kind in [common::Kind::Sqlite, common::Kind::Postgres] {
+        let Some(app) = common::spawn_with(kind, |c| c.workers = 1).await else {
+            continue;
+        };
+        let m = app.manager_token().await;
+        let started = std::time::Instant::now();
+        loop {
+            let done = app
+                .get(
+                    "/api/v1/jobs?kind=purge_applicants&status=succeeded",
+                    Some(&m),
+                )
+                .await;
+            if done.body["total"] == 1 {
+                assert_eq!(done.body["items"][0]["result"]["erased"], 0);
+                break;
+            }
+            assert!(started.elapsed().as_secs() < 30, "{:?}", done.body);
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        // The run queued the next one, a day later.
+        let next = app
+            .get("/api/v1/jobs?kind=purge_applicants&status=queued", Some(&m))
+            .await;
+        assert_eq!(next.body["total"], 1, "{:?}", next.body);
+    }
+}
