@@ -4,3 +4,4 @@
 pub mod applications;
 pub mod postings;
 pub mod rate_limit;
+pub mod retention;

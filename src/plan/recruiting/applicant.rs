@@ -8,7 +8,7 @@ use crate::db::outbox::{self, NewMessage};
 use crate::db::recruiting::applications::{
     self as apps, ApplicationForm, ApplicationRow, EventActor,
 };
-use crate::db::recruiting::{postings, rate_limit};
+use crate::db::recruiting::{postings, rate_limit, retention as stored};
 use crate::db::{DbConnection, DbError};
 use crate::domain::language::LanguageTag;
 use crate::domain::recruiting::application::{
@@ -313,7 +313,7 @@ pub fn erase(conn: &mut DbConnection, id: &str) -> Result<(), RecruitError> {
             return Ok(());
         }
         let erased = retention::erase(&record(&row)?);
-        apps::erase(c, &erased)?;
+        stored::erase(c, &erased)?;
         outbox::delete_for_recipient(c, &row.email)?;
         Ok(())
     })
@@ -351,7 +351,7 @@ pub fn purge(
 ) -> Result<usize, RecruitError> {
     let cutoff = now - Duration::days(i64::from(retention_days));
     let mut erased = 0;
-    for id in apps::due_for_purge(conn, cutoff)? {
+    for id in stored::due_for_purge(conn, cutoff)? {
         let row = apps::get(conn, &id)?;
         if retention::purge_due(
             row.state()?,
@@ -363,11 +363,11 @@ pub fn purge(
             erased += 1;
         }
     }
-    for id in apps::unconfirmed_expired(conn, now)? {
+    for id in stored::unconfirmed_expired(conn, now)? {
         erase(conn, &id)?;
         erased += 1;
     }
-    apps::drop_expired_updates(conn, now)?;
+    stored::drop_expired_updates(conn, now)?;
     rate_limit::purge(conn, now - Duration::days(2))?;
     Ok(erased)
 }
