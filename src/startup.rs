@@ -87,6 +87,13 @@ impl Application {
         self.port
     }
 
+    /// Hands the job worker and outbox sender threads, with the flag that stops them, to the caller,
+    /// which then owns their shutdown: tests stop them before dropping their database, so no thread
+    /// is still talking to it when the process exits.
+    pub fn detach_workers(&mut self) -> (Arc<AtomicBool>, Vec<JoinHandle<()>>) {
+        (self.shutdown.clone(), std::mem::take(&mut self.workers))
+    }
+
     /// Serves until SIGINT/SIGTERM (actix drains in-flight requests), then stops the workers after
     /// their current job.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
