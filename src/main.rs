@@ -60,6 +60,14 @@ enum Command {
         #[arg(long, default_value_t = 0.01)]
         mip_gap: f64,
     },
+    /// Run a local SMTP server that accepts every message (a mail catcher for the demo and for trials):
+    /// prints one line per message and, with --dir, stores each as an .eml file.
+    SmtpSink {
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        bind: String,
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Create a manager account; the password is read from a prompt, or from stdin with --password-stdin.
     CreateManager {
         #[arg(long)]
@@ -97,6 +105,24 @@ fn main() -> anyhow::Result<()> {
             email,
             password_stdin,
         } => create_manager(&config, &email, password_stdin),
+        Command::SmtpSink { bind, dir } => smtp_sink(&bind, dir),
+    }
+}
+
+fn smtp_sink(bind: &str, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    use chatroster::email::sink::{SinkOptions, SmtpSink};
+    let sink = SmtpSink::start(
+        bind,
+        SinkOptions {
+            directory: dir,
+            verbose: true,
+            ..SinkOptions::default()
+        },
+    )
+    .with_context(|| format!("cannot listen on {bind}"))?;
+    println!("accepting mail on {} (Ctrl-C stops)", sink.addr());
+    loop {
+        std::thread::park();
     }
 }
 

@@ -58,8 +58,11 @@ impl Application {
             workers.push(worker.spawn(shutdown.clone())?);
         }
         for _ in 0..config.smtp.senders {
-            let sender = crate::email::sender::OutboxSender::new(pool.clone(), &config.smtp)?;
-            workers.push(sender.spawn(shutdown.clone())?);
+            workers.push(crate::email::sender::OutboxSender::spawn(
+                pool.clone(),
+                &config.smtp,
+                shutdown.clone(),
+            )?);
         }
         let max_json = config.max_json_bytes;
         let state = web::Data::new(AppState {

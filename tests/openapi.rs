@@ -46,6 +46,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/schedules"),
     ("get", "/api/v1/schedules/{id}"),
     ("delete", "/api/v1/schedules/{id}"),
+    ("post", "/api/v1/schedules/{id}/shifts"),
+    ("put", "/api/v1/schedules/{id}/shifts/{index}"),
+    ("delete", "/api/v1/schedules/{id}/shifts/{index}"),
+    ("post", "/api/v1/schedules/{id}/shifts/{index}/lock"),
+    ("delete", "/api/v1/schedules/{id}/shifts/{index}/lock"),
+    ("post", "/api/v1/schedules/{id}/resolve"),
     ("post", "/api/v1/schedules/{id}/publish"),
     ("get", "/api/v1/schedules/{id}/deliveries"),
     ("get", "/api/v1/outbox"),
@@ -92,7 +98,9 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
 
     // Each documented route exists on the server: it never answers with the router's own 404.
     for (method, path) in &expected {
-        let concrete = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+        let concrete = path
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{index}", "0");
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let r = app.call(m, &concrete, None, None).await;
         let detail = r.body["detail"].as_str().unwrap_or("");

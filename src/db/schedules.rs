@@ -22,6 +22,10 @@ pub struct ScheduleRow {
     pub created_by: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The problem the roster was solved for, as JSON; its `pinned` shifts are the locks.
+    pub problem: Option<String>,
+    /// When a manager last edited the roster by hand.
+    pub edited_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ScheduleRow) -> DbResult<()> {
@@ -84,4 +88,53 @@ pub fn latest_solved(conn: &mut DbConnection) -> DbResult<Option<ScheduleRow>> {
         .order((schedules::created_at.desc(), schedules::id))
         .first(conn)
         .optional()?)
+}
+
+/// Stores the solve's problem next to the roster (edits are validated against it).
+pub fn set_problem(conn: &mut DbConnection, id: &str, problem: &str) -> DbResult<()> {
+    diesel::update(schedules::table.find(id))
+        .set(schedules::problem.eq(problem))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the roster and problem of a solved schedule after a hand edit; `false` when the schedule
+/// is no longer solved (discarded or being re-solved meanwhile).
+pub fn store_edit(
+    conn: &mut DbConnection,
+    id: &str,
+    roster: &str,
+    problem: &str,
+) -> DbResult<bool> {
+    let t = now();
+    let n = diesel::update(
+        schedules::table
+            .find(id)
+            .filter(schedules::status.eq("solved")),
+    )
+    .set((
+        schedules::roster.eq(roster),
+        schedules::problem.eq(problem),
+        schedules::edited_at.eq(t),
+        schedules::updated_at.eq(t),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Puts a solved (or failed) schedule back in the queue for a re-solve with `job_id`.
+pub fn requeue(conn: &mut DbConnection, id: &str, job_id: &str) -> DbResult<bool> {
+    let n = diesel::update(
+        schedules::table
+            .find(id)
+            .filter(schedules::status.eq_any(["solved", "failed"])),
+    )
+    .set((
+        schedules::status.eq("queued"),
+        schedules::job_id.eq(job_id),
+        schedules::error.eq(None::<String>),
+        schedules::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
 }

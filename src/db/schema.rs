@@ -176,6 +176,8 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        problem -> Nullable<Text>,
+        edited_at -> Nullable<Timestamp>,
     }
 }
 

@@ -97,6 +97,7 @@ enum Outcome {
 }
 
 impl OutboxSender {
+    /// A sender; call it inside a Tokio runtime (the SMTP connection pool is spawned on it).
     pub fn new(pool: DbPool, smtp: &SmtpConfig) -> Result<Self, EmailError> {
         let settings = SenderSettings::from_config(smtp);
         Ok(Self {
@@ -113,27 +114,45 @@ impl OutboxSender {
         mail_domain(&self.from)
     }
 
-    /// Runs on its own thread until `shutdown` is set; the batch in flight is finished first.
-    pub fn spawn(self, shutdown: Arc<AtomicBool>) -> std::io::Result<JoinHandle<()>> {
+    /// Starts a sender on its own thread and runtime, running until `shutdown` is set (the batch in
+    /// flight is finished first). The configuration is checked before the thread starts.
+    pub fn spawn(
+        pool: DbPool,
+        smtp: &SmtpConfig,
+        shutdown: Arc<AtomicBool>,
+    ) -> Result<JoinHandle<()>, EmailError> {
+        parse_from(&smtp.from)?;
+        let io = |e: std::io::Error| EmailError::Config(format!("cannot start the sender: {e}"));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
-            .build()?;
+            .build()
+            .map_err(io)?;
+        let smtp = smtp.clone();
         std::thread::Builder::new()
             .name("outbox-sender".into())
             .spawn(move || {
                 runtime.block_on(async move {
+                    // The transport's connection pool lives on this thread's runtime.
+                    let sender = match OutboxSender::new(pool, &smtp) {
+                        Ok(sender) => sender,
+                        Err(e) => {
+                            tracing::error!("outbox sender not started: {e}");
+                            return;
+                        }
+                    };
                     while !shutdown.load(Ordering::Relaxed) {
-                        match self.run_once().await {
-                            Ok(0) => tokio::time::sleep(self.settings.idle_poll).await,
+                        match sender.run_once().await {
+                            Ok(0) => tokio::time::sleep(sender.settings.idle_poll).await,
                             Ok(_) => {}
                             Err(e) => {
-                                tracing::warn!(sender = %self.id, "outbox sender: {e}");
-                                tokio::time::sleep(self.settings.idle_poll * 10).await;
+                                tracing::warn!(sender = %sender.id, "outbox sender: {e}");
+                                tokio::time::sleep(sender.settings.idle_poll * 10).await;
                             }
                         }
                     }
                 })
             })
+            .map_err(io)
     }
 
     /// Claims one batch, sends it, records the outcomes; returns how many messages it handled.

@@ -17,6 +17,7 @@ pub mod postings;
 pub mod problem;
 pub mod publishing;
 pub mod queues;
+pub mod schedule_edits;
 pub mod schedules;
 pub mod sign_in;
 pub mod solve;
@@ -80,6 +81,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(forecast::routes)
             .configure(solve::routes)
             .configure(schedules::routes)
+            .configure(schedule_edits::routes)
             .configure(publishing::routes)
             .configure(me::routes)
             .configure(sign_in::routes)

@@ -221,6 +221,31 @@ impl From<crate::plan::PlanError> for ApiError {
                 Self::validation(ValidationErrors::single("history", f.to_string()))
             }
             PlanError::Staffing(s) => Self::validation(ValidationErrors::single("", s.to_string())),
+            PlanError::Edit(e) => edit_error(e),
+        }
+    }
+}
+
+fn edit_error(e: crate::domain::scheduler::edit::EditError) -> ApiError {
+    use crate::domain::scheduler::edit::EditError;
+    match e {
+        EditError::NoSuchShift(_) => ApiError::not_found(e.to_string()).with_field("index"),
+        EditError::UnknownAgent(_) => {
+            ApiError::validation(ValidationErrors::single("agent_id", e.to_string()))
+        }
+        EditError::UnknownTemplate(_) => {
+            ApiError::validation(ValidationErrors::single("template_id", e.to_string()))
+        }
+        EditError::Locked(_) => ApiError::conflict(e.to_string()).with_field("index"),
+        EditError::Rules(violations) => {
+            let mut errors = ValidationErrors::new();
+            for v in violations {
+                let at =
+                    v.at.map(|t| format!(" at {}", t.to_rfc3339()))
+                        .unwrap_or_default();
+                errors.add(format!("rules.{}", v.rule), format!("{}{at}", v.message));
+            }
+            ApiError::validation(errors)
         }
     }
 }

@@ -149,6 +149,8 @@ pub async fn create_schedule(
             created_by: Some(created_by),
             created_at: t,
             updated_at: t,
+            problem: None,
+            edited_at: None,
         };
         db::schedules::insert(c, &row)?;
         Ok((row, db::jobs::get(c, &job_id)?))

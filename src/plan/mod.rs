@@ -1,6 +1,7 @@
 //! Application services that combine stored data with the pure domain: forecasts and staffing
 //! requirements of a stored queue. Used by the HTTP handlers and the CLI alike.
 
+pub mod editing;
 pub mod forecasting;
 pub mod publishing;
 pub mod recruiting;
@@ -23,6 +24,8 @@ pub enum PlanError {
     Staffing(#[from] StaffingError),
     #[error(transparent)]
     Invalid(#[from] ValidationErrors),
+    #[error(transparent)]
+    Edit(#[from] crate::domain::scheduler::edit::EditError),
 }
 
 // Lets services run their work inside `Connection::transaction`.

@@ -267,6 +267,24 @@ pub fn build_problem(
     Ok((problem, loads))
 }
 
+/// The locked shifts of a schedule's previous roster that a re-solve keeps: those of agents still
+/// active (an inactive agent's lock cannot be honoured and is dropped).
+fn kept_locks(
+    schedule: &db::schedules::ScheduleRow,
+    problem: &Problem,
+) -> Vec<scheduler::PinnedShift> {
+    let previous: Option<Problem> = schedule
+        .problem
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok());
+    previous
+        .map(|p| p.pinned)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|pin| problem.agents.iter().any(|a| a.id == pin.agent_id))
+        .collect()
+}
+
 /// Solves a stored schedule: builds the problem, solves it while renewing the job's lease, checks the
 /// roster with the independent validator and stores it. Running it again for the same schedule
 /// overwrites the roster, so a retry after a crash is harmless.
@@ -295,14 +313,21 @@ impl JobHandler for SolveScheduleHandler {
             .filter(|q| queue_ids.contains(&q.id))
             .collect();
         let weeks = u32::try_from(schedule.weeks).unwrap_or(1);
-        let (problem, loads) = match build_problem(&mut conn, schedule.period_start, weeks, &queues)
-        {
-            Ok(built) => built,
-            Err(e) => {
-                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
-                return Err(JobError::Permanent(e.to_string()));
-            }
-        };
+        let (mut problem, loads) =
+            match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
+                Ok(built) => built,
+                Err(e) => {
+                    db::schedules::set_outcome(
+                        &mut conn,
+                        &id,
+                        "failed",
+                        None,
+                        Some(&e.to_string()),
+                    )?;
+                    return Err(JobError::Permanent(e.to_string()));
+                }
+            };
+        problem.pinned = kept_locks(&schedule, &problem);
         drop(conn);
         ctx.progress(
             0.1,
@@ -374,6 +399,9 @@ impl JobHandler for SolveScheduleHandler {
         annotate_service_levels(&mut roster, &loads, problem.period.interval_minutes);
         let json =
             serde_json::to_string(&roster).map_err(|e| JobError::Permanent(e.to_string()))?;
+        let problem_json =
+            serde_json::to_string(&problem).map_err(|e| JobError::Permanent(e.to_string()))?;
+        db::schedules::set_problem(&mut conn, &id, &problem_json)?;
         db::schedules::set_outcome(&mut conn, &id, "solved", Some(&json), None)?;
         Ok(serde_json::json!({
             "schedule_id": id,

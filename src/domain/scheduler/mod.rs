@@ -31,12 +31,16 @@
 
 mod assemble;
 mod diagnose;
+pub mod edit;
+#[cfg(test)]
+mod edit_tests;
 mod greedy;
 mod grid;
 mod model;
 mod options;
 mod output;
 pub mod problem;
+pub mod recompute;
 pub mod roster;
 mod rules;
 pub mod validate;

@@ -1,0 +1,320 @@
+//! Hand edits of a solved roster: move, add or remove a shift, lock and unlock shifts.
+//!
+//! An edited shift follows a template (length, start grid, breaks), its time is split among the open
+//! queues the agent speaks (counted once, like the solver does), and the whole roster is checked by the
+//! independent validator against the problem it was solved for. Violations of the edited agent's hard
+//! rules reject the edit; coverage effects (a floor no longer met) are reported, not refused, since a
+//! manager may knowingly trade them. Locked shifts become pinned in the problem, so a re-solve keeps them.
+
+use super::problem::{Agent, PinnedShift, Problem, ShiftTemplate, UtcRange};
+use super::recompute::recompute;
+use super::roster::{BreakOut, QueueShare, Roster, ShiftInterval, ShiftOut};
+use super::validate::{validate, Violation};
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// One change a manager makes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Moves shift `index` to `start`, optionally onto another template.
+    Move {
+        index: usize,
+        start: DateTime<Utc>,
+        template_id: Option<String>,
+    },
+    Add {
+        agent_id: String,
+        start: DateTime<Utc>,
+        template_id: String,
+    },
+    Remove {
+        index: usize,
+    },
+    Lock {
+        index: usize,
+    },
+    Unlock {
+        index: usize,
+    },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum EditError {
+    #[error("the roster has no shift {0}")]
+    NoSuchShift(usize),
+    #[error("unknown agent {0}")]
+    UnknownAgent(String),
+    #[error("unknown shift template {0}")]
+    UnknownTemplate(String),
+    #[error("shift {0} is locked; unlock it first")]
+    Locked(usize),
+    #[error("the edit breaks {} hard rule(s)", .0.len())]
+    Rules(Vec<Violation>),
+}
+
+/// Coverage before and after an edit.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct CoverageChange {
+    pub coverage_pct_before: f64,
+    pub coverage_pct_after: f64,
+    pub intervals_understaffed_before: u32,
+    pub intervals_understaffed_after: u32,
+    pub shortfall_agent_hours_before: f64,
+    pub shortfall_agent_hours_after: f64,
+    /// Every queue interval whose scheduled agents changed.
+    pub intervals: Vec<IntervalChange>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct IntervalChange {
+    pub queue_id: String,
+    pub start_utc: DateTime<Utc>,
+    pub required: f64,
+    pub scheduled_before: f64,
+    pub scheduled_after: f64,
+}
+
+/// An accepted edit.
+#[derive(Debug, Clone)]
+pub struct Edited {
+    pub roster: Roster,
+    /// The problem's pinned shifts after the edit (locks).
+    pub pinned: Vec<PinnedShift>,
+    pub change: CoverageChange,
+    /// Rules the edit leaves broken that are not the edited agent's own (e.g. a floor now missed).
+    pub warnings: Vec<Violation>,
+}
+
+fn template<'a>(p: &'a Problem, id: &str) -> Result<&'a ShiftTemplate, EditError> {
+    p.templates
+        .iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| EditError::UnknownTemplate(id.to_string()))
+}
+
+fn agent<'a>(p: &'a Problem, id: &str) -> Result<(&'a Agent, Tz), EditError> {
+    let a = p
+        .agents
+        .iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| EditError::UnknownAgent(id.to_string()))?;
+    let tz = a
+        .zone
+        .parse::<Tz>()
+        .map_err(|_| EditError::UnknownAgent(id.to_string()))?;
+    Ok((a, tz))
+}
+
+/// A shift of `tpl` for `a` from `start`: breaks at the old shift's offsets when they still fit the
+/// template, otherwise in the middle of each break window; time split over the open queues the agent
+/// speaks.
+fn build_shift(
+    p: &Problem,
+    a: &Agent,
+    tz: Tz,
+    tpl: &ShiftTemplate,
+    start: DateTime<Utc>,
+    old: Option<&ShiftOut>,
+) -> ShiftOut {
+    let end = start + Duration::minutes(i64::from(tpl.length_minutes));
+    let same_template = old.is_some_and(|o| o.template_id.as_deref() == Some(tpl.id.as_str()));
+    let breaks: Vec<(DateTime<Utc>, DateTime<Utc>)> = tpl
+        .breaks
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let kept = old
+                .filter(|_| same_template)
+                .and_then(|o| o.breaks.get(i))
+                .map(|b| (b.start_utc - o_start(old)).num_minutes());
+            let middle = i64::from(
+                (rule.window_start_minutes + rule.window_end_minutes - rule.length_minutes) / 2,
+            );
+            let step = i64::from(p.period.interval_minutes.max(1));
+            let offset = kept.unwrap_or(middle / step * step);
+            let b = start + Duration::minutes(offset);
+            (b, b + Duration::minutes(i64::from(rule.length_minutes)))
+        })
+        .collect();
+    let step = Duration::minutes(i64::from(p.period.interval_minutes.max(1)));
+    let mut intervals = Vec::new();
+    let mut t = start;
+    while t < end {
+        let on_break = breaks.iter().any(|(b, e)| *b <= t && t < *e);
+        let index = ((t - p.period.start).num_minutes() / step.num_minutes().max(1)) as usize;
+        let queues: Vec<&str> = if on_break {
+            Vec::new()
+        } else {
+            p.queues
+                .iter()
+                .filter(|q| a.languages.contains(&q.language))
+                .filter(|q| {
+                    q.open
+                        .as_ref()
+                        .is_none_or(|o| o.get(index).copied().unwrap_or(false))
+                })
+                .map(|q| q.id.as_str())
+                .collect()
+        };
+        let share = 1.0 / queues.len().max(1) as f64;
+        intervals.push(ShiftInterval {
+            start_utc: t,
+            serving: queues
+                .into_iter()
+                .map(|q| QueueShare {
+                    queue_id: q.to_string(),
+                    share,
+                })
+                .collect(),
+        });
+        t += step;
+    }
+    ShiftOut {
+        agent_id: a.id.clone(),
+        zone: a.zone.clone(),
+        template_id: Some(tpl.id.clone()),
+        pinned: false,
+        start_utc: start,
+        end_utc: end,
+        start_local: start.with_timezone(&tz).fixed_offset(),
+        end_local: end.with_timezone(&tz).fixed_offset(),
+        breaks: breaks
+            .into_iter()
+            .map(|(b, e)| BreakOut {
+                start_utc: b,
+                end_utc: e,
+                start_local: b.with_timezone(&tz).fixed_offset(),
+                end_local: e.with_timezone(&tz).fixed_offset(),
+            })
+            .collect(),
+        intervals,
+    }
+}
+
+fn o_start(old: Option<&ShiftOut>) -> DateTime<Utc> {
+    old.map(|o| o.start_utc).unwrap_or_default()
+}
+
+fn pin_of(s: &ShiftOut) -> PinnedShift {
+    PinnedShift {
+        agent_id: s.agent_id.clone(),
+        start: s.start_utc,
+        end: s.end_utc,
+        breaks: s
+            .breaks
+            .iter()
+            .map(|b| UtcRange {
+                start: b.start_utc,
+                end: b.end_utc,
+            })
+            .collect(),
+    }
+}
+
+/// Applies `edit` to `roster`, solved for `problem` (whose `pinned` holds the current locks).
+pub fn apply(problem: &Problem, roster: &Roster, edit: &Edit) -> Result<Edited, EditError> {
+    let mut next = roster.clone();
+    let mut pinned = problem.pinned.clone();
+    let get = |i: usize| roster.shifts.get(i).ok_or(EditError::NoSuchShift(i));
+    let affected: String = match edit {
+        Edit::Move {
+            index,
+            start,
+            template_id,
+        } => {
+            let old = get(*index)?;
+            if old.pinned {
+                return Err(EditError::Locked(*index));
+            }
+            let (a, tz) = agent(problem, &old.agent_id)?;
+            let tpl_id = template_id
+                .clone()
+                .or_else(|| old.template_id.clone())
+                .unwrap_or_default();
+            let tpl = template(problem, &tpl_id)?;
+            next.shifts[*index] = build_shift(problem, a, tz, tpl, *start, Some(old));
+            old.agent_id.clone()
+        }
+        Edit::Add {
+            agent_id,
+            start,
+            template_id,
+        } => {
+            let (a, tz) = agent(problem, agent_id)?;
+            let tpl = template(problem, template_id)?;
+            next.shifts
+                .push(build_shift(problem, a, tz, tpl, *start, None));
+            agent_id.clone()
+        }
+        Edit::Remove { index } => {
+            let old = get(*index)?;
+            if old.pinned {
+                return Err(EditError::Locked(*index));
+            }
+            next.shifts.remove(*index);
+            old.agent_id.clone()
+        }
+        Edit::Lock { index } => {
+            let s = get(*index)?;
+            if !s.pinned {
+                pinned.push(pin_of(s));
+                next.shifts[*index].pinned = true;
+            }
+            s.agent_id.clone()
+        }
+        Edit::Unlock { index } => {
+            let s = get(*index)?;
+            let pin = pin_of(s);
+            pinned.retain(|x| {
+                !(x.agent_id == pin.agent_id && x.start == pin.start && x.end == pin.end)
+            });
+            next.shifts[*index].pinned = false;
+            s.agent_id.clone()
+        }
+    };
+    recompute(problem, &mut next);
+    let checked = Problem {
+        pinned: pinned.clone(),
+        ..problem.clone()
+    };
+    let (own, others): (Vec<Violation>, Vec<Violation>) = validate(&checked, &next)
+        .into_iter()
+        .partition(|v| v.agent_id.as_deref() == Some(affected.as_str()));
+    if !own.is_empty() {
+        return Err(EditError::Rules(own));
+    }
+    let change = coverage_change(roster, &next);
+    Ok(Edited {
+        roster: next,
+        pinned,
+        change,
+        warnings: others,
+    })
+}
+
+fn coverage_change(before: &Roster, after: &Roster) -> CoverageChange {
+    let mut intervals = Vec::new();
+    for (qb, qa) in before.queues.iter().zip(&after.queues) {
+        for (b, a) in qb.intervals.iter().zip(&qa.intervals) {
+            if (b.scheduled - a.scheduled).abs() > 1e-6 {
+                intervals.push(IntervalChange {
+                    queue_id: qa.queue_id.clone(),
+                    start_utc: a.start_utc,
+                    required: a.required,
+                    scheduled_before: b.scheduled,
+                    scheduled_after: a.scheduled,
+                });
+            }
+        }
+    }
+    CoverageChange {
+        coverage_pct_before: before.kpis.coverage_pct,
+        coverage_pct_after: after.kpis.coverage_pct,
+        intervals_understaffed_before: before.kpis.intervals_understaffed,
+        intervals_understaffed_after: after.kpis.intervals_understaffed,
+        shortfall_agent_hours_before: before.kpis.total_shortfall_agent_hours,
+        shortfall_agent_hours_after: after.kpis.total_shortfall_agent_hours,
+        intervals,
+    }
+}

@@ -1,0 +1,186 @@
+use super::edit::{apply, Edit, EditError};
+use super::recompute::recompute;
+use super::testkit::*;
+use super::*;
+use chrono::{Duration, Timelike};
+
+const MON: &str = "2026-03-23T00:00:00Z";
+
+/// Two agents, a weekday 09-17 queue needing one agent, 8-hour shifts with a meal break.
+fn solved() -> (Problem, Roster) {
+    let n = 336;
+    let mut q = queue("en", "en", n, |i| {
+        let (d, h) = dh(i);
+        if d < 5 && (9.0..17.0).contains(&h) {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    q.open = Some((0..n).map(|i| q.required[i] > 0.0).collect());
+    let mut tpl = template("8h", 8, 60);
+    tpl.breaks = vec![BreakRule {
+        length_minutes: 30,
+        window_start_minutes: 180,
+        window_end_minutes: 300,
+    }];
+    let a1 = agent("a1", "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
+    let a2 = agent("a2", "Asia/Manila", &["en"], &WEEK, hm(0, 0), hm(23, 59));
+    let p = problem(MON, vec![q], vec![a1, a2], vec![tpl]);
+    let r = solve_ok(&p);
+    (p, r)
+}
+
+#[test]
+fn recomputing_a_solved_roster_changes_nothing() {
+    let (p, r) = solved();
+    let mut again = r.clone();
+    recompute(&p, &mut again);
+    assert_eq!(again.queues, r.queues);
+    assert_eq!(again.kpis.coverage_pct, r.kpis.coverage_pct);
+    assert_eq!(again.kpis.paid_hours, r.kpis.paid_hours);
+    assert_eq!(
+        again.kpis.intervals_understaffed,
+        r.kpis.intervals_understaffed
+    );
+}
+
+#[test]
+fn removing_a_shift_reports_the_coverage_it_costs() {
+    let (p, r) = solved();
+    let edited = apply(&p, &r, &Edit::Remove { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(edited.roster.shifts.len(), r.shifts.len() - 1);
+    let c = &edited.change;
+    assert!(c.coverage_pct_after < c.coverage_pct_before);
+    assert!(c.shortfall_agent_hours_after > c.shortfall_agent_hours_before);
+    // An 8-hour shift with a 30-minute break served 15 half-hours.
+    assert_eq!(c.intervals.len(), 15);
+    assert!(c
+        .intervals
+        .iter()
+        .all(|i| i.scheduled_after < i.scheduled_before));
+    assert!(validate(&p, &edited.roster)
+        .iter()
+        .all(|v| v.agent_id.is_none()));
+}
+
+#[test]
+fn a_move_outside_availability_is_refused_with_the_rule() {
+    let (p, r) = solved();
+    let i = r
+        .shifts
+        .iter()
+        .position(|s| s.agent_id == "a1")
+        .unwrap_or(0);
+    let night = r.shifts[i].start_utc - Duration::hours(8);
+    match apply(
+        &p,
+        &r,
+        &Edit::Move {
+            index: i,
+            start: night,
+            template_id: None,
+        },
+    ) {
+        Err(EditError::Rules(v)) => assert!(v.iter().any(|v| v.rule == "availability"), "{v:?}"),
+        other => panic!("expected a rule violation, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_valid_move_keeps_the_template_and_its_break() {
+    let (p, r) = solved();
+    let start = r.shifts[0].start_utc + Duration::hours(1);
+    let edited = apply(
+        &p,
+        &r,
+        &Edit::Move {
+            index: 0,
+            start,
+            template_id: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let s = &edited.roster.shifts[0];
+    assert_eq!(s.start_utc, start);
+    assert_eq!(s.end_utc - s.start_utc, Duration::hours(8));
+    assert_eq!(
+        s.breaks[0].start_utc - s.start_utc,
+        r.shifts[0].breaks[0].start_utc - r.shifts[0].start_utc
+    );
+    assert!(validate(&p, &edited.roster)
+        .iter()
+        .all(|v| v.agent_id.is_none()));
+}
+
+#[test]
+fn an_added_shift_is_in_the_agents_own_zone_and_shares_the_queue() {
+    let (p, r) = solved();
+    // 01:00 UTC is 09:00 in Manila, inside the agent's availability.
+    let start = r.shifts[0].start_utc - Duration::hours(8);
+    let edited = apply(
+        &p,
+        &r,
+        &Edit::Add {
+            agent_id: "a2".into(),
+            start,
+            template_id: "8h".into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let s = edited
+        .roster
+        .shifts
+        .last()
+        .unwrap_or_else(|| panic!("no shift"));
+    assert_eq!(s.start_local.hour(), 9);
+    assert_eq!(edited.roster.kpis.agents[1].shifts, 1);
+    assert!(edited.change.coverage_pct_after >= edited.change.coverage_pct_before);
+}
+
+#[test]
+fn locked_shifts_cannot_be_moved_and_survive_a_re_solve() {
+    let (p, r) = solved();
+    let locked = apply(&p, &r, &Edit::Lock { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    assert!(locked.roster.shifts[0].pinned);
+    assert_eq!(locked.pinned.len(), 1);
+    let p2 = Problem {
+        pinned: locked.pinned.clone(),
+        ..p.clone()
+    };
+    assert_eq!(
+        apply(&p2, &locked.roster, &Edit::Remove { index: 0 }).err(),
+        Some(EditError::Locked(0))
+    );
+    let again = solve_ok(&p2);
+    let pin = &locked.pinned[0];
+    assert!(again
+        .shifts
+        .iter()
+        .any(|s| s.pinned && s.agent_id == pin.agent_id && s.start_utc == pin.start));
+    let unlocked =
+        apply(&p2, &locked.roster, &Edit::Unlock { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    assert!(unlocked.pinned.is_empty() && !unlocked.roster.shifts[0].pinned);
+}
+
+#[test]
+fn unknown_templates_agents_and_shifts_are_named() {
+    let (p, r) = solved();
+    assert_eq!(
+        apply(&p, &r, &Edit::Remove { index: 99 }).err(),
+        Some(EditError::NoSuchShift(99))
+    );
+    let add = |agent: &str, tpl: &str| Edit::Add {
+        agent_id: agent.into(),
+        start: r.shifts[0].start_utc,
+        template_id: tpl.into(),
+    };
+    assert_eq!(
+        apply(&p, &r, &add("zz", "8h")).err(),
+        Some(EditError::UnknownAgent("zz".into()))
+    );
+    assert_eq!(
+        apply(&p, &r, &add("a1", "9h")).err(),
+        Some(EditError::UnknownTemplate("9h".into()))
+    );
+}

@@ -1,0 +1,142 @@
+//! Coverage and KPIs of a roster recomputed from its shifts (after a hand edit), by the same
+//! definitions the solver's output uses: scheduled agents per queue interval are the shifts' shares,
+//! shortfall and over-coverage count open intervals only, a night shift starts before 06:00 local or
+//! runs past midnight, and a weekend is a local Saturday/Sunday pair.
+
+use super::problem::Problem;
+use super::roster::{AgentHours, Roster};
+use chrono::{Datelike, Duration, Timelike, Weekday};
+use chrono_tz::Tz;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn clean(v: f64) -> f64 {
+    if v.abs() < 1e-9 {
+        0.0
+    } else {
+        (v * 1e6).round() / 1e6
+    }
+}
+
+/// Rewrites `roster.queues` and `roster.kpis` from `roster.shifts`.
+pub fn recompute(p: &Problem, roster: &mut Roster) {
+    let step = i64::from(p.period.interval_minutes.max(1));
+    let n = p.interval_count();
+    let hours_per_interval = step as f64 / 60.0;
+    let mut cov: BTreeMap<&str, Vec<f64>> = p
+        .queues
+        .iter()
+        .map(|q| (q.id.as_str(), vec![0.0; n]))
+        .collect();
+    for s in &roster.shifts {
+        for iv in &s.intervals {
+            let t = (iv.start_utc - p.period.start).num_minutes() / step;
+            let Ok(t) = usize::try_from(t) else { continue };
+            for share in &iv.serving {
+                if let Some(slot) = cov
+                    .get_mut(share.queue_id.as_str())
+                    .and_then(|v| v.get_mut(t))
+                {
+                    *slot += share.share;
+                }
+            }
+        }
+    }
+    let (mut req_sum, mut met_sum, mut under, mut short_h, mut over_h) = (0.0, 0.0, 0u32, 0.0, 0.0);
+    for qc in &mut roster.queues {
+        let Some(q) = p.queues.iter().find(|q| q.id == qc.queue_id) else {
+            continue;
+        };
+        let Some(c) = cov.get(q.id.as_str()) else {
+            continue;
+        };
+        for (t, iv) in qc.intervals.iter_mut().enumerate() {
+            let sched = clean(c.get(t).copied().unwrap_or(0.0));
+            let req = if iv.open { iv.required } else { 0.0 };
+            let short = clean((req - sched).max(0.0));
+            if iv.open {
+                req_sum += req;
+                met_sum += sched.min(req);
+                short_h += short * hours_per_interval;
+                over_h += (sched - req).max(0.0) * hours_per_interval;
+                if short > 1e-6 {
+                    under += 1;
+                }
+            }
+            if (iv.scheduled - sched).abs() > 1e-9 {
+                // The service level was computed for the old staffing; it no longer applies.
+                iv.expected_service_level = None;
+            }
+            iv.scheduled = sched;
+            iv.shortfall = short;
+            iv.floor_met = sched + 1e-6 >= f64::from(iv.floor);
+        }
+    }
+    let weeks = p.period.weeks.max(1) as usize;
+    let first_day = p.period.start.date_naive();
+    let mut agents = Vec::new();
+    let (mut nights_all, mut weekends_all) = (Vec::new(), Vec::new());
+    for a in &p.agents {
+        let tz: Tz = a.zone.parse().unwrap_or(chrono_tz::UTC);
+        let mut hours = vec![0.0; weeks];
+        let (mut shifts, mut nights) = (0u32, 0u32);
+        let mut weekends = BTreeSet::new();
+        for s in roster.shifts.iter().filter(|s| s.agent_id == a.id) {
+            shifts += 1;
+            let local = s.start_utc.with_timezone(&tz);
+            let day = local.date_naive();
+            let week = ((day - first_day).num_days().max(0) as usize / 7).min(weeks - 1);
+            let length = (s.end_utc - s.start_utc).num_minutes();
+            hours[week] += length as f64 / 60.0;
+            let minute = i64::from(local.num_seconds_from_midnight() / 60);
+            if minute < 360 || minute + length > 24 * 60 {
+                nights += 1;
+            }
+            match local.weekday() {
+                Weekday::Sat => {
+                    weekends.insert(day);
+                }
+                Weekday::Sun => {
+                    weekends.insert(day - Duration::days(1));
+                }
+                _ => {}
+            }
+        }
+        if shifts > 0 {
+            nights_all.push(nights);
+            weekends_all.push(weekends.len() as u32);
+        }
+        let preference_cost = roster
+            .kpis
+            .agents
+            .iter()
+            .find(|h| h.agent_id == a.id)
+            .map_or(0.0, |h| h.preference_cost);
+        agents.push(AgentHours {
+            agent_id: a.id.clone(),
+            hours_per_week: hours,
+            min_hours_per_week: a.contract.min_hours_per_week,
+            max_hours_per_week: a.contract.max_hours_per_week,
+            shifts,
+            nights,
+            weekends: weekends.len() as u32,
+            preference_cost,
+        });
+    }
+    let spread = |v: &[u32]| v.iter().max().unwrap_or(&0) - v.iter().min().unwrap_or(&0);
+    let k = &mut roster.kpis;
+    k.coverage_pct = if req_sum > 0.0 {
+        clean(100.0 * met_sum / req_sum)
+    } else {
+        100.0
+    };
+    k.intervals_understaffed = under;
+    k.total_shortfall_agent_hours = clean(short_h);
+    k.total_over_agent_hours = clean(over_h);
+    k.paid_hours = agents
+        .iter()
+        .map(|a| a.hours_per_week.iter().sum::<f64>())
+        .sum();
+    k.nights_spread = spread(&nights_all);
+    k.weekends_spread = spread(&weekends_all);
+    k.agents = agents;
+}

@@ -1,0 +1,100 @@
+//! Hand edits of a stored schedule's roster, validated against the problem it was solved for, and
+//! re-solving a schedule that keeps its locked shifts.
+
+use super::PlanError;
+use crate::db::{self, DbConnection, DbError};
+use crate::domain::scheduler::edit::{apply, CoverageChange, Edit};
+use crate::domain::scheduler::{Problem, Roster, Violation};
+use diesel::Connection;
+use serde::Serialize;
+
+/// An accepted edit, as the API reports it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EditOutcome {
+    pub schedule_id: String,
+    /// Shifts in the roster after the edit (indexes refer to this order).
+    pub shifts: usize,
+    pub locked_shifts: usize,
+    pub coverage: CoverageChange,
+    /// Rules now broken that are not the edited agent's own, e.g. a staffing floor no longer met.
+    #[schema(value_type = Vec<Object>)]
+    pub warnings: Vec<Violation>,
+}
+
+fn load(c: &mut DbConnection, id: &str) -> Result<(Problem, Roster), PlanError> {
+    let schedule = db::schedules::get(c, id)?;
+    if schedule.status != "solved" {
+        return Err(DbError::Conflict(format!(
+            "schedule is {}; only a solved roster can be edited",
+            schedule.status
+        ))
+        .into());
+    }
+    let roster: Roster = schedule
+        .roster
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .ok_or_else(|| DbError::Corrupt(format!("schedule {id} has no readable roster")))?;
+    let problem: Problem = schedule
+        .problem
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .ok_or_else(|| {
+            DbError::Conflict("this roster predates edits; re-solve the schedule first".into())
+        })?;
+    Ok((problem, roster))
+}
+
+/// Applies `edit` to schedule `id` and stores the result in one transaction.
+pub fn edit_schedule(
+    conn: &mut DbConnection,
+    id: &str,
+    edit: &Edit,
+) -> Result<EditOutcome, PlanError> {
+    conn.transaction(|c| {
+        let (mut problem, roster) = load(c, id)?;
+        let edited = apply(&problem, &roster, edit)?;
+        problem.pinned = edited.pinned;
+        let roster_json =
+            serde_json::to_string(&edited.roster).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let problem_json =
+            serde_json::to_string(&problem).map_err(|e| DbError::Corrupt(e.to_string()))?;
+        if !db::schedules::store_edit(c, id, &roster_json, &problem_json)? {
+            return Err(
+                DbError::Conflict("the schedule changed meanwhile; reload it".into()).into(),
+            );
+        }
+        Ok(EditOutcome {
+            schedule_id: id.to_string(),
+            shifts: edited.roster.shifts.len(),
+            locked_shifts: problem.pinned.len(),
+            coverage: edited.change,
+            warnings: edited.warnings,
+        })
+    })
+}
+
+/// Queues a re-solve of schedule `id`; its locked shifts are kept as they are. Returns the job id.
+pub fn resolve_schedule(
+    conn: &mut DbConnection,
+    id: &str,
+    created_by: Option<&str>,
+) -> Result<String, PlanError> {
+    conn.transaction(|c| {
+        db::schedules::get(c, id)?;
+        let job_id = db::jobs::insert(
+            c,
+            super::scheduling::SOLVE_SCHEDULE,
+            &serde_json::json!({ "schedule_id": id }).to_string(),
+            2,
+            created_by,
+        )?;
+        if !db::schedules::requeue(c, id, &job_id)? {
+            return Err(DbError::Conflict(
+                "only a solved or failed schedule can be re-solved".into(),
+            )
+            .into());
+        }
+        Ok(job_id)
+    })
+}
