@@ -68,6 +68,37 @@ pub struct SwapsConfig {
     pub auto_approve: bool,
 }
 
+/// Recruiting: retention of closed applications, abuse limits and the consent text in force.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecruitingConfig {
+    /// Days after which a rejected or withdrawn applicant's personal data is erased.
+    pub retention_days: u32,
+    /// Applications accepted from one IP address per hour.
+    pub max_applications_per_ip_per_hour: u32,
+    /// Applications accepted for one email address per day.
+    pub max_applications_per_email_per_day: u32,
+    /// Version of the consent text the application form shows; applicants consent to exactly it.
+    pub consent_text_version: String,
+    /// How long an email confirmation link stays valid.
+    pub confirm_ttl_hours: u32,
+    /// How long a hired agent's invitation link stays valid.
+    pub invitation_ttl_hours: u32,
+}
+
+impl Default for RecruitingConfig {
+    fn default() -> Self {
+        Self {
+            retention_days: 180,
+            max_applications_per_ip_per_hour: 20,
+            max_applications_per_email_per_day: 5,
+            consent_text_version: "2026-11".into(),
+            confirm_ttl_hours: 72,
+            invitation_ttl_hours: 168,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -92,6 +123,7 @@ pub struct Config {
     pub swaps: SwapsConfig,
     /// How far back an agent's calendar feed reaches (everything ahead is always in it).
     pub calendar_feed_past_days: u32,
+    pub recruiting: RecruitingConfig,
 }
 
 impl Default for Config {
@@ -109,6 +141,7 @@ impl Default for Config {
             smtp: SmtpConfig::default(),
             swaps: SwapsConfig::default(),
             calendar_feed_past_days: 365,
+            recruiting: RecruitingConfig::default(),
         }
     }
 }
@@ -227,6 +260,9 @@ impl Config {
         }
         if let Some(v) = env("CHATROSTER_SWAPS_AUTO_APPROVE") {
             self.swaps.auto_approve = num("CHATROSTER_SWAPS_AUTO_APPROVE", v)?;
+        }
+        if let Some(v) = env("CHATROSTER_RETENTION_DAYS") {
+            self.recruiting.retention_days = num("CHATROSTER_RETENTION_DAYS", v)?;
         }
         if self.token_ttl_hours == 0 {
             return Err(ConfigError::Env {

@@ -12,11 +12,20 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 /// The job kinds this build runs, with their handlers.
-pub fn job_handlers(_pool: &DbPool, _config: &Config) -> Vec<(&'static str, Arc<dyn JobHandler>)> {
-    vec![(
-        crate::plan::scheduling::SOLVE_SCHEDULE,
-        Arc::new(crate::plan::scheduling::SolveScheduleHandler),
-    )]
+pub fn job_handlers(_pool: &DbPool, config: &Config) -> Vec<(&'static str, Arc<dyn JobHandler>)> {
+    use crate::plan::recruiting::retention::{PurgeApplicantsHandler, PURGE_APPLICANTS};
+    vec![
+        (
+            crate::plan::scheduling::SOLVE_SCHEDULE,
+            Arc::new(crate::plan::scheduling::SolveScheduleHandler),
+        ),
+        (
+            PURGE_APPLICANTS,
+            Arc::new(PurgeApplicantsHandler {
+                retention_days: config.recruiting.retention_days,
+            }),
+        ),
+    ]
 }
 
 /// A running service: the HTTP server on its port plus the job worker and outbox sender threads.
@@ -36,6 +45,11 @@ impl Application {
         let port = listener.local_addr()?.port();
         let shutdown = Arc::new(AtomicBool::new(false));
         let mut workers = Vec::new();
+        if config.workers > 0 {
+            if let Err(e) = crate::plan::recruiting::retention::ensure_scheduled(&pool) {
+                tracing::warn!(error = %e, "could not schedule the applicant purge");
+            }
+        }
         for _ in 0..config.workers {
             let mut worker = Worker::new(pool.clone(), WorkerSettings::default());
             for (kind, handler) in job_handlers(&pool, &config) {
@@ -74,6 +88,13 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// Hands the job worker and outbox sender threads, with the flag that stops them, to the caller,
+    /// which then owns their shutdown: tests stop them before dropping their database, so no thread
+    /// is still talking to it when the process exits.
+    pub fn detach_workers(&mut self) -> (Arc<AtomicBool>, Vec<JoinHandle<()>>) {
+        (self.shutdown.clone(), std::mem::take(&mut self.workers))
     }
 
     /// Serves until SIGINT/SIGTERM (actix drains in-flight requests), then stops the workers after

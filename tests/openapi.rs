@@ -81,6 +81,19 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/open-shifts"),
     ("post", "/api/v1/open-shifts/{id}/claim"),
     ("post", "/api/v1/open-shifts/{id}/award"),
+    ("get", "/api/v1/postings"),
+    ("post", "/api/v1/postings"),
+    ("get", "/api/v1/postings/{id}"),
+    ("put", "/api/v1/postings/{id}"),
+    ("post", "/api/v1/postings/{id}/applications"),
+    ("post", "/api/v1/applications/confirm"),
+    ("get", "/api/v1/applications/mine"),
+    ("post", "/api/v1/applications/mine/withdraw"),
+    ("delete", "/api/v1/applications/mine"),
+    ("get", "/api/v1/applications"),
+    ("get", "/api/v1/applications/{id}"),
+    ("post", "/api/v1/applications/{id}/transitions"),
+    ("get", "/api/v1/hiring-needs"),
 ];
 
 both_backends!(document_matches_the_routes, |app: TestApp| async move {

@@ -196,3 +196,27 @@ pub fn cancel(conn: &mut DbConnection, id: &str) -> DbResult<bool> {
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Queues a job that no worker claims before `run_after` (recurring maintenance).
+pub fn insert_delayed(
+    conn: &mut DbConnection,
+    kind: &str,
+    payload: &str,
+    max_attempts: i32,
+    run_after: NaiveDateTime,
+) -> DbResult<String> {
+    let id = insert(conn, kind, payload, max_attempts, None)?;
+    diesel::update(jobs::table.find(&id))
+        .set(jobs::run_after.eq(run_after))
+        .execute(conn)?;
+    Ok(id)
+}
+
+/// Jobs of `kind` still waiting to run.
+pub fn count_queued(conn: &mut DbConnection, kind: &str) -> DbResult<i64> {
+    Ok(jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::status.eq("queued"))
+        .count()
+        .get_result(conn)?)
+}

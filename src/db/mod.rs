@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod outbox;
 pub mod pool;
 pub mod queues;
+pub mod recruiting;
 pub mod schedules;
 pub mod schema;
 pub mod shift_requests;

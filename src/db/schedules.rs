@@ -79,6 +79,17 @@ pub fn set_outcome(
     }
 }
 
+/// The most recently created schedule that has a roster.
+pub fn latest_solved(conn: &mut DbConnection) -> DbResult<Option<ScheduleRow>> {
+    Ok(schedules::table
+        .filter(schedules::status.eq("solved"))
+        .filter(schedules::roster.is_not_null())
+        .select(ScheduleRow::as_select())
+        .order((schedules::created_at.desc(), schedules::id))
+        .first(conn)
+        .optional()?)
+}
+
 /// Stores the solve's problem next to the roster (edits are validated against it).
 pub fn set_problem(conn: &mut DbConnection, id: &str, problem: &str) -> DbResult<()> {
     diesel::update(schedules::table.find(id))

@@ -349,3 +349,76 @@ diesel::allow_tables_to_appear_in_same_query!(
     open_shift_claims,
     shifts,
 );
+
+diesel::table! {
+    postings (id) {
+        id -> Text,
+        title -> Text,
+        description -> Text,
+        languages -> Text,
+        regions -> Text,
+        time_zones -> Text,
+        hours_per_week_min -> Double,
+        hours_per_week_max -> Double,
+        pay -> Text,
+        hires_wanted -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        posting_id -> Text,
+        state -> Text,
+        name -> Text,
+        email -> Text,
+        languages -> Text,
+        time_zone -> Text,
+        country -> Text,
+        availability -> Text,
+        hours_per_week -> Integer,
+        earliest_start -> Date,
+        is_student -> Bool,
+        motivation -> Text,
+        consent_text_version -> Text,
+        consented_at -> Timestamp,
+        confirm_token_hash -> Nullable<Text>,
+        confirm_expires_at -> Nullable<Timestamp>,
+        pending_update -> Nullable<Text>,
+        status_key_hash -> Nullable<Text>,
+        offer -> Nullable<Text>,
+        agent_id -> Nullable<Text>,
+        erased -> Bool,
+        state_changed_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_events (id) {
+        id -> Text,
+        application_id -> Text,
+        from_state -> Text,
+        to_state -> Text,
+        actor -> Text,
+        actor_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_limit_hits (id) {
+        id -> Text,
+        bucket -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(applications -> postings (posting_id));
+diesel::joinable!(application_events -> applications (application_id));
+diesel::allow_tables_to_appear_in_same_query!(postings, applications, application_events);

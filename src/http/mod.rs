@@ -2,16 +2,20 @@
 //! the blocking pool, and render JSON. Handlers stay thin; errors are [`problem::ApiError`].
 
 pub mod agents;
+pub mod applications;
 pub mod auth;
 pub mod availability_conflicts;
 pub mod forecast;
 pub mod health;
+pub mod hiring_needs;
 pub mod history;
 pub mod jobs;
 pub mod me;
+pub mod my_application;
 pub mod open_shifts;
 pub mod openapi;
 pub mod pagination;
+pub mod postings;
 pub mod problem;
 pub mod publishing;
 pub mod queues;
@@ -88,7 +92,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
             .configure(time_off::routes)
             .configure(availability_conflicts::routes)
             .configure(swaps::routes)
-            .configure(open_shifts::routes),
+            .configure(open_shifts::routes)
+            .configure(postings::routes)
+            .configure(my_application::routes)
+            .configure(applications::routes)
+            .configure(hiring_needs::routes),
     )
     .default_service(web::to(not_found));
 }

@@ -82,6 +82,19 @@ use utoipa::{Modify, OpenApi};
         super::open_shifts::list_open_shifts,
         super::open_shifts::claim_open_shift,
         super::open_shifts::award_open_shift,
+        super::postings::list_postings,
+        super::postings::create_posting,
+        super::postings::get_posting,
+        super::postings::update_posting,
+        super::postings::apply,
+        super::my_application::confirm,
+        super::my_application::get_mine,
+        super::my_application::withdraw_mine,
+        super::my_application::erase_mine,
+        super::applications::list_applications,
+        super::applications::get_application,
+        super::applications::move_application_route,
+        super::hiring_needs::hiring_needs,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -94,6 +107,7 @@ use utoipa::{Modify, OpenApi};
         (name = "scheduling", description = "Rostering with a mixed-integer program on HiGHS"),
         (name = "publishing", description = "Publishing rosters and the email outbox"),
         (name = "self-service", description = "Time off, availability conflicts, swaps and open shifts"),
+        (name = "recruiting", description = "Postings, applications, the hiring pipeline and hiring needs"),
         (name = "health", description = "Probes"),
     )
 )]

@@ -56,6 +56,11 @@ impl ApiError {
         )
     }
 
+    /// A 401 for credentials other than a bearer token (a private key header).
+    pub fn unauthorized_with(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, detail)
+    }
+
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, detail)
     }
@@ -241,6 +246,24 @@ fn edit_error(e: crate::domain::scheduler::edit::EditError) -> ApiError {
                 errors.add(format!("rules.{}", v.rule), format!("{}{at}", v.message));
             }
             ApiError::validation(errors)
+        }
+    }
+}
+
+impl From<crate::plan::recruiting::RecruitError> for ApiError {
+    fn from(e: crate::plan::recruiting::RecruitError) -> Self {
+        use crate::plan::recruiting::RecruitError;
+        match e {
+            RecruitError::Db(db) => db.into(),
+            RecruitError::Invalid(errors) => Self::validation(errors),
+            RecruitError::Plan(p) => p.into(),
+            RecruitError::NotFound(what) => Self::not_found(what),
+            RecruitError::Conflict(field, detail) => Self::conflict(detail).with_field(field),
+            RecruitError::RateLimited(detail) => Self::new(StatusCode::TOO_MANY_REQUESTS, detail),
+            RecruitError::Render(msg) => {
+                tracing::error!(error = %msg, "email rendering failed");
+                Self::internal()
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod editing;
 pub mod forecasting;
 pub mod publishing;
+pub mod recruiting;
 pub mod requirements;
 pub mod scheduling;
 

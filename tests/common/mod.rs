@@ -13,6 +13,9 @@ use chatroster::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 pub const MANAGER_EMAIL: &str = "boss@example.com";
 pub const PASSWORD: &str = "a-long-test-password";
@@ -97,7 +100,21 @@ pub struct TestApp {
     pub pool: DbPool,
     pub database_url: String,
     pub kind: Kind,
+    threads: Option<(Arc<AtomicBool>, Vec<JoinHandle<()>>)>,
     _db: TestDb,
+}
+
+impl Drop for TestApp {
+    /// Stops the app's workers and senders before the database goes: a thread still in the database
+    /// client while the process exits can crash it.
+    fn drop(&mut self) {
+        if let Some((stop, handles)) = self.threads.take() {
+            stop.store(true, Ordering::Relaxed);
+            for h in handles {
+                let _ = h.join();
+            }
+        }
+    }
 }
 
 /// Starts the app (no background workers: job tests run their own) on a fresh database.
@@ -118,7 +135,8 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut Config)) -> Option<T
     // No mail leaves a test unless it points the app at its own SMTP sink (see `mail::spawn_with_sink`).
     config.smtp.senders = 0;
     tweak(&mut config);
-    let app = Application::build(config, pool.clone()).expect("app starts");
+    let mut app = Application::build(config, pool.clone()).expect("app starts");
+    let threads = Some(app.detach_workers());
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     Some(TestApp {
@@ -127,6 +145,7 @@ pub async fn spawn_with(kind: Kind, tweak: impl FnOnce(&mut Config)) -> Option<T
         pool,
         database_url,
         kind,
+        threads,
         _db: db,
     })
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::countries::is_iso_alpha2;
 use super::fit::AvailabilityWindow;
+use crate::domain::language::Proficiency;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LanguageInput {
@@ -141,6 +142,21 @@ pub fn parse_hhmm(s: &str, allow_24: bool) -> Option<u16> {
     }
 }
 
+/// Most languages one application may list.
+pub const MAX_LANGUAGES: usize = 10;
+
+/// The agent proficiency a self-rated level (1-10) stands for: 10 native, 9 C2, 8 C1, 6-7 B2. Below 6
+/// the applicant cannot yet take chats in the language, so a hire leaves it out.
+pub fn agent_proficiency(level: u8) -> Option<Proficiency> {
+    match level {
+        10 => Some(Proficiency::Native),
+        9 => Some(Proficiency::C2),
+        8 => Some(Proficiency::C1),
+        6 | 7 => Some(Proficiency::B2),
+        _ => None,
+    }
+}
+
 pub fn validate_application(
     input: &ApplicationInput,
     today: NaiveDate,
@@ -167,7 +183,10 @@ pub fn validate_application(
     if input.languages.is_empty() {
         err(&mut e, "languages", "at least one language is required");
     }
-    for (i, l) in input.languages.iter().enumerate() {
+    if input.languages.len() > MAX_LANGUAGES {
+        err(&mut e, "languages", "at most 10 languages");
+    }
+    for (i, l) in input.languages.iter().enumerate().take(MAX_LANGUAGES) {
         match normalize_language_tag(&l.tag) {
             None => err(
                 &mut e,
@@ -254,6 +273,12 @@ pub fn validate_application(
 
     if input.motivation.chars().count() > 4000 {
         err(&mut e, "motivation", "at most 4000 characters");
+    } else if input
+        .motivation
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        err(&mut e, "motivation", "must not contain control characters");
     }
     if !input.consent {
         err(&mut e, "consent", "consent is required");

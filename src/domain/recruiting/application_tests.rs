@@ -218,3 +218,31 @@ fn all_errors_reported_and_spam_is_distinct() {
         Err(ApplicationRejection::Spam)
     );
 }
+
+#[test]
+fn language_count_and_control_characters_are_limited() {
+    let many = with(|a| {
+        a.languages = (0..11)
+            .map(|i| LanguageInput {
+                tag: [
+                    "fi", "sv", "en", "de", "fr", "es", "it", "pt", "nl", "da", "nb",
+                ][i]
+                    .into(),
+                proficiency: 8,
+            })
+            .collect()
+    });
+    assert_eq!(many, ["languages"]);
+    assert_eq!(with(|a| a.motivation = "hi\u{7}".into()), ["motivation"]);
+    assert!(with(|a| a.motivation = "line\nline".into()).is_empty());
+}
+
+#[test]
+fn self_rated_levels_map_to_agent_proficiency() {
+    use crate::domain::language::Proficiency;
+    assert_eq!(agent_proficiency(10), Some(Proficiency::Native));
+    assert_eq!(agent_proficiency(9), Some(Proficiency::C2));
+    assert_eq!(agent_proficiency(8), Some(Proficiency::C1));
+    assert_eq!(agent_proficiency(6), Some(Proficiency::B2));
+    assert_eq!(agent_proficiency(5), None);
+}

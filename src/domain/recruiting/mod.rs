@@ -8,11 +8,13 @@ pub mod application;
 #[cfg(test)]
 mod application_tests;
 mod countries;
+pub mod emails;
 pub mod fit;
 #[cfg(test)]
 mod fit_tests;
 pub mod needs;
 pub mod pipeline;
+pub mod posting;
 #[cfg(test)]
 mod proptests;
 pub mod retention;

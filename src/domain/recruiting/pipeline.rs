@@ -40,6 +40,24 @@ impl ApplicationState {
         Self::Withdrawn,
     ];
 
+    /// The stored and API name, e.g. `email_confirmed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::EmailConfirmed => "email_confirmed",
+            Self::Screening => "screening",
+            Self::Interview => "interview",
+            Self::Offer => "offer",
+            Self::Hired => "hired",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
+    }
+
     pub fn is_final(self) -> bool {
         matches!(self, Self::Hired | Self::Rejected | Self::Withdrawn)
     }
@@ -194,6 +212,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in S::ALL {
+            assert_eq!(S::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(S::parse("hired!"), None);
     }
 
     #[test]
