@@ -538,3 +538,66 @@ async fn publishing_needs_a_solved_schedule() {
         None,
     );
 }
+
+async fn handed_over_shifts_survive_republishing(kind: Kind) {
+    let Some(app) = common::spawn_with(kind, |c| c.workers = 1).await else {
+        return;
+    };
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap().to_string();
+    let first = app
+        .post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    // An approved swap: the shift goes from its roster holder to another agent.
+    use chatroster::db::schema::shifts as s;
+    let mut conn = app.pool.get().unwrap();
+    let (shift_id, holder): (String, Option<String>) = s::table
+        .select((s::id, s::agent_id))
+        .order(s::start_at)
+        .first(&mut *conn)
+        .unwrap();
+    let holder = holder.unwrap();
+    let ids = agent_ids_by_email(&app, &m).await;
+    let taker = ids.values().find(|a| **a != holder).unwrap().clone();
+    assert!(
+        chatroster::db::shift_requests::hand_over(&mut conn, &shift_id, Some(&holder), &taker)
+            .unwrap()
+    );
+    drop(conn);
+
+    let again = app
+        .post(
+            &format!("/api/v1/schedules/{id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{:?}", again.body);
+    assert_eq!(again.body["agents_notified"], 0, "{:?}", again.body);
+    assert_eq!(again.body["shifts_cancelled"], 0);
+    let mut conn = app.pool.get().unwrap();
+    let (agent, status, sequence): (Option<String>, String, i32) = s::table
+        .find(&shift_id)
+        .select((s::agent_id, s::status, s::sequence))
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!(agent.as_deref(), Some(taker.as_str()), "the swap stands");
+    assert_eq!((status.as_str(), sequence), ("active", 1));
+}
+
+#[actix_web::test]
+async fn handed_over_shifts_survive_republishing_sqlite() {
+    handed_over_shifts_survive_republishing(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn handed_over_shifts_survive_republishing_postgres() {
+    handed_over_shifts_survive_republishing(Kind::Postgres).await;
+}

@@ -275,3 +275,51 @@ fn killed_sender_loses_no_message_sqlite() {
 fn killed_sender_loses_no_message_postgres() {
     killed_mid_batch(Kind::Postgres);
 }
+
+/// Three senders (as on three instances) drain one outbox: every message goes out exactly once.
+fn racing_senders(kind: Kind) {
+    use chatroster::email::sender::OutboxSender;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let Some((pool, _db, _url)) = common::fresh_database(kind) else {
+        return;
+    };
+    let total = 300;
+    queue_mail(&pool, &recipients(total));
+    let sink = SmtpSink::start("127.0.0.1:0", SinkOptions::default()).unwrap();
+    let mut smtp = chatroster::config::Config::default().smtp;
+    smtp.port = sink.port();
+    smtp.poll_millis = 20;
+    smtp.concurrency = 4;
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..3)
+        .map(|_| OutboxSender::spawn(pool.clone(), &smtp, stop.clone()).unwrap())
+        .collect();
+    sink.wait_for(total, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    for s in senders {
+        s.join().unwrap();
+    }
+    let ids: Vec<String> = sink
+        .messages()
+        .iter()
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), total, "no message twice");
+    assert_eq!(
+        ids.iter().collect::<BTreeSet<_>>().len(),
+        total,
+        "every message once"
+    );
+}
+
+#[test]
+fn racing_senders_send_each_message_once_sqlite() {
+    racing_senders(Kind::Sqlite);
+}
+
+#[test]
+fn racing_senders_send_each_message_once_postgres() {
+    racing_senders(Kind::Postgres);
+}
