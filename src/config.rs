@@ -160,6 +160,13 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The bare address of `From:` (the organizer of the calendars this service sends).
+    pub fn from_address(&self) -> String {
+        crate::email::message::parse_from(&self.smtp.from)
+            .map(|m| m.email.to_string())
+            .unwrap_or_default()
+    }
+
     /// The domain of the `From:` address: the right-hand side of every Message-ID this service writes.
     pub fn mail_domain(&self) -> String {
         crate::email::message::parse_from(&self.smtp.from)

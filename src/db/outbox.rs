@@ -130,6 +130,14 @@ pub fn get(conn: &mut DbConnection, id: &str) -> DbResult<OutboxRow> {
         .first(conn)?)
 }
 
+/// The rows of `ids` (a claimed batch), in one query.
+pub fn get_many(conn: &mut DbConnection, ids: &[String]) -> DbResult<Vec<OutboxRow>> {
+    Ok(outbox_messages::table
+        .filter(outbox_messages::id.eq_any(ids))
+        .select(OutboxRow::as_select())
+        .load(conn)?)
+}
+
 /// Filters for the managers' outbox view.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

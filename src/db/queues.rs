@@ -182,3 +182,17 @@ pub fn all(conn: &mut DbConnection) -> DbResult<Vec<QueueRecord>> {
         .load(conn)?;
     rows.into_iter().map(record_from_row).collect()
 }
+
+/// Queues by id, each read at most once: list views name the queue of every row.
+#[derive(Debug, Default)]
+pub struct QueueCache(std::collections::HashMap<String, QueueRecord>);
+
+impl QueueCache {
+    pub fn get(&mut self, conn: &mut DbConnection, id: &str) -> DbResult<&QueueRecord> {
+        if !self.0.contains_key(id) {
+            let queue = get(conn, id)?;
+            self.0.insert(id.to_string(), queue);
+        }
+        self.0.get(id).ok_or(DbError::NotFound)
+    }
+}

@@ -240,6 +240,13 @@ pub struct AgentSpec {
 }
 
 impl AgentSpec {
+    /// Whether the agent speaks the language with primary subtag `primary` (e.g. "sv").
+    pub fn speaks(&self, primary: &str) -> bool {
+        self.languages
+            .iter()
+            .any(|l| l.language.primary().eq_ignore_ascii_case(primary))
+    }
+
     pub fn parse(input: &AgentInput) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let name = errors.collect("name", text(&input.name, 120));

@@ -11,6 +11,7 @@
 use super::message::{build, mail_domain, parse_from};
 use super::EmailError;
 use crate::config::{SmtpConfig, SmtpSecurity};
+use crate::db::outbox::OutboxRow;
 use crate::db::{self, backend, outbox, DbPool};
 use chrono::NaiveDateTime;
 use futures_util::stream::{self, StreamExt};
@@ -157,11 +158,12 @@ impl OutboxSender {
 
     /// Claims one batch, sends it, records the outcomes; returns how many messages it handled.
     pub async fn run_once(&self) -> Result<usize, EmailError> {
-        let ids = self.claim().await?;
-        let handled = ids.len();
-        stream::iter(ids)
-            .for_each_concurrent(self.settings.concurrency, |id| async move {
-                if let Err(e) = self.deliver(&id).await {
+        let rows = self.claim().await?;
+        let handled = rows.len();
+        stream::iter(rows)
+            .for_each_concurrent(self.settings.concurrency, |row| async move {
+                let id = row.id.clone();
+                if let Err(e) = self.deliver(row).await {
                     tracing::warn!(message = %id, "outbox: cannot record delivery: {e}");
                 }
             })
@@ -169,22 +171,25 @@ impl OutboxSender {
         Ok(handled)
     }
 
-    async fn claim(&self) -> Result<Vec<String>, EmailError> {
+    /// Claims a batch and reads its rows.
+    async fn claim(&self) -> Result<Vec<OutboxRow>, EmailError> {
         let pool = self.pool.clone();
         let sender = self.id.clone();
         let limit = (self.settings.concurrency * 4) as i64;
         let lease = lease_until(self.settings.lease);
         blocking(move || {
             let mut conn = pool.get()?;
-            backend::claim_outbox(&mut conn, &sender, limit, db::now(), lease)
+            let ids = backend::claim_outbox(&mut conn, &sender, limit, db::now(), lease)?;
+            if ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            outbox::get_many(&mut conn, &ids)
         })
         .await
     }
 
-    async fn deliver(&self, id: &str) -> Result<(), EmailError> {
-        let pool = self.pool.clone();
-        let row_id = id.to_string();
-        let row = blocking(move || outbox::get(&mut *pool.get()?, &row_id)).await?;
+    async fn deliver(&self, row: OutboxRow) -> Result<(), EmailError> {
+        let id = row.id.as_str();
         let outcome = match build(&row, &self.from) {
             Err(e) => Outcome::Fail(e.to_string()),
             Ok(message) => match self.transport.send(message).await {

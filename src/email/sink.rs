@@ -241,6 +241,9 @@ async fn session(stream: TcpStream, shared: &Shared) -> io::Result<()> {
     }
 }
 
+/// The SIZE the sink advertises and enforces.
+const MAX_MESSAGE_BYTES: usize = 52_428_800;
+
 async fn read_data<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut R) -> io::Result<Vec<u8>> {
     let mut data = Vec::new();
     let mut line = Vec::new();
@@ -254,6 +257,13 @@ async fn read_data<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut R) -> io::Res
         }
         if line == b".\r\n" || line == b".\n" {
             return Ok(data);
+        }
+        if data.len() + line.len() > MAX_MESSAGE_BYTES {
+            // Matches the SIZE advertised in EHLO; a peer that ignores it cannot exhaust memory.
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "message exceeds the advertised SIZE",
+            ));
         }
         let unstuffed = if line.starts_with(b"..") {
             &line[1..]

@@ -2,7 +2,7 @@
 
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
-use super::problem::{missing, ApiError, Problem};
+use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db;
 use crate::jobs::JobView;
@@ -41,15 +41,7 @@ pub async fn list_jobs(
         offset: q.offset,
     }
     .page()?;
-    if let Some(s) = q.status.as_deref() {
-        if !STATUSES.contains(&s) {
-            return Err(ApiError::bad_request(format!(
-                "unknown status '{s}' (expected one of {})",
-                STATUSES.join(", ")
-            ))
-            .with_field("status"));
-        }
-    }
+    check_one_of("status", q.status.as_deref(), &STATUSES)?;
     let (rows, total) = run_db(&state, move |c| {
         Ok(db::jobs::list(
             c,

@@ -5,7 +5,7 @@
 use super::auth::Authenticated;
 use super::problem::{ApiError, Problem};
 use super::{run_db, AppState};
-use crate::db::{self, shifts::ShiftRow, DbConnection};
+use crate::db::{self, shifts::ShiftRow};
 use crate::domain::calendar::ics::{calendar, Method};
 use crate::domain::calendar::local::{
     day_start_utc, render_rows, total_hours, ShiftRow as LocalRow,
@@ -13,7 +13,7 @@ use crate::domain::calendar::local::{
 use crate::domain::calendar::{AgentInfo, Shift};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
-use crate::plan::publishing::PRODUCT_ID;
+use crate::plan::publishing::{queue_labels, to_calendar, PRODUCT_ID};
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -104,27 +104,6 @@ fn parse_range(range: &ShiftRange, today: NaiveDate) -> Result<(NaiveDate, Naive
         )));
     }
     Ok((from, to))
-}
-
-fn queue_labels(c: &mut DbConnection) -> Result<HashMap<String, (String, String)>, ApiError> {
-    Ok(db::queues::all(c)?
-        .into_iter()
-        .map(|q| (q.id, (q.spec.name, q.spec.language.to_string())))
-        .collect())
-}
-
-fn to_calendar(row: &ShiftRow, queues: &HashMap<String, (String, String)>) -> Shift {
-    let (queue_name, language) = queues.get(&row.queue_id).cloned().unwrap_or_default();
-    Shift {
-        id: row.id.clone(),
-        start: row.start_utc(),
-        end: row.end_utc(),
-        queue_name,
-        language,
-        breaks: row.breaks().into_iter().map(|b| (b.start, b.end)).collect(),
-        sequence: u32::try_from(row.sequence).unwrap_or(0),
-        cancelled: !row.is_active(),
-    }
 }
 
 /// The caller's published shifts for a range of their local days, in their own time zone.
@@ -242,9 +221,7 @@ pub async fn feed(
     if secret.is_empty() || secret.len() > 128 {
         return Err(ApiError::not_found("no such calendar feed"));
     }
-    let organizer = crate::email::message::parse_from(&state.config.smtp.from)
-        .map(|m| m.email.to_string())
-        .unwrap_or_default();
+    let organizer = state.config.from_address();
     let past = Duration::days(i64::from(state.config.calendar_feed_past_days));
     let body = run_db(&state, move |c| {
         let Some(agent_id) = db::calendar_feeds::agent_for_secret(c, &secret)? else {

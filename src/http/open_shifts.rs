@@ -9,6 +9,7 @@ use super::swaps::rule_errors;
 use super::time_off::own_agent;
 use super::{run_db, AppState};
 use crate::auth::Role;
+use crate::db::queues::QueueCache;
 use crate::db::shift_requests::{self as requests, OpenShiftRow};
 use crate::db::shifts::ShiftRow;
 use crate::db::{self, DbConnection};
@@ -50,15 +51,16 @@ pub struct OpenShiftView {
 
 fn view(
     c: &mut DbConnection,
+    queues: &mut QueueCache,
     open: OpenShiftRow,
     shift: &ShiftRow,
     show_people: bool,
 ) -> Result<OpenShiftView, ApiError> {
-    let queue = db::queues::get(c, &shift.queue_id)?;
+    let queue = queues.get(c, &shift.queue_id)?;
     Ok(OpenShiftView {
         id: shift.id.clone(),
         queue_id: shift.queue_id.clone(),
-        queue_name: queue.spec.name,
+        queue_name: queue.spec.name.clone(),
         language: queue.spec.language.primary().to_string(),
         start_utc: shift.start_utc(),
         end_utc: shift.end_utc(),
@@ -147,7 +149,7 @@ pub async fn post_open_shift(
             );
             let mut opened = requests::insert_open(c, std::slice::from_ref(&row), mode, &manager)?;
             let open = opened.pop().ok_or_else(ApiError::internal)?;
-            view(c, open, &row, true)
+            view(c, &mut QueueCache::default(), open, &row, true)
         })
     })
     .await?;
@@ -234,10 +236,11 @@ pub async fn open_shifts_from_schedule(
                 }
             }
             let opened = requests::insert_open(c, &rows, mode, &manager)?;
+            let mut queues = QueueCache::default();
             opened
                 .into_iter()
                 .zip(&rows)
-                .map(|(o, s)| view(c, o, s, true))
+                .map(|(o, s)| view(c, &mut queues, o, s, true))
                 .collect::<Result<Vec<_>, _>>()
         })
     })
@@ -258,14 +261,15 @@ pub async fn list_open_shifts(
     let page = query.into_inner().page()?;
     let manager = auth.user.role == Role::Manager;
     let viewer = auth.user.agent_id.clone();
-    let (items, total) = run_db(&state, move |c| {
+    let paged = run_db(&state, move |c| {
+        let mut queues = QueueCache::default();
         let Some(agent_id) = viewer.filter(|_| !manager) else {
             let (rows, total) = requests::list_open(c, db::now(), page)?;
             let items = rows
                 .into_iter()
-                .map(|(o, s)| view(c, o, &s, true))
+                .map(|(o, s)| view(c, &mut queues, o, &s, true))
                 .collect::<Result<Vec<_>, _>>()?;
-            return Ok((items, total));
+            return Ok(Paged::new(items, total, page));
         };
         let agent = db::agents::get(c, &agent_id)?;
         let everything = db::Page {
@@ -275,26 +279,15 @@ pub async fn list_open_shifts(
         let (rows, _) = requests::list_open(c, db::now(), everything)?;
         let mut items = Vec::new();
         for (o, s) in rows {
-            let v = view(c, o, &s, false)?;
-            if agent
-                .spec
-                .languages
-                .iter()
-                .any(|l| l.language.primary().eq_ignore_ascii_case(&v.language))
-            {
+            let v = view(c, &mut queues, o, &s, false)?;
+            if agent.spec.speaks(&v.language) {
                 items.push(v);
             }
         }
-        let total = items.len() as i64;
-        let page_items = items
-            .into_iter()
-            .skip(page.offset as usize)
-            .take(page.limit as usize)
-            .collect();
-        Ok((page_items, total))
+        Ok(Paged::slice(items, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Paged::<OpenShiftView>::new(items, total, page)))
+    Ok(HttpResponse::Ok().json(paged))
 }
 
 /// Gives an open shift to `agent_id` and emails it, inside the caller's transaction; `false` when the
@@ -447,7 +440,7 @@ pub async fn award_open_shift(
                 }
                 requests::settle_claims(c, &id, claim_id)?;
                 let (open, shift) = requests::get_open(c, &id)?;
-                return view(c, open, &shift, true);
+                return view(c, &mut QueueCache::default(), open, &shift, true);
             }
             Err(ApiError::conflict(
                 "no pending claim passes the hard rules any more; the shift stays open",

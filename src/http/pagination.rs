@@ -46,6 +46,17 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
+    /// One page cut from a list filtered in memory.
+    pub fn slice(items: Vec<T>, page: Page) -> Self {
+        let total = items.len() as i64;
+        let items = items
+            .into_iter()
+            .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit).unwrap_or(0))
+            .collect();
+        Self::new(items, total, page)
+    }
+
     pub fn new(items: Vec<T>, total: i64, page: Page) -> Self {
         Self {
             items,

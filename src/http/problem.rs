@@ -203,6 +203,18 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
+/// Checks an optional filter value against the values it may take (400 naming `field` otherwise).
+pub fn check_one_of(field: &str, value: Option<&str>, allowed: &[&str]) -> Result<(), ApiError> {
+    match value {
+        Some(v) if !allowed.contains(&v) => Err(ApiError::bad_request(format!(
+            "unknown {field} '{v}' (expected one of {})",
+            allowed.join(", ")
+        ))
+        .with_field(field)),
+        _ => Ok(()),
+    }
+}
+
 /// Maps a repository's `NotFound` to a 404 that names what was missing; other errors as usual.
 pub fn missing<'a>(what: &'a str, id: &'a str) -> impl FnOnce(DbError) -> ApiError + 'a {
     move |e| match e {

@@ -3,7 +3,7 @@
 
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
-use super::problem::{missing, ApiError, Problem};
+use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, outbox::OutboxRow};
 use crate::plan::publishing::{publish, PublishOutcome};
@@ -229,15 +229,7 @@ pub async fn list_outbox(
         offset: q.offset,
     }
     .page()?;
-    if let Some(s) = q.status.as_deref() {
-        if !STATUSES.contains(&s) {
-            return Err(ApiError::bad_request(format!(
-                "unknown status '{s}' (expected one of {})",
-                STATUSES.join(", ")
-            ))
-            .with_field("status"));
-        }
-    }
+    check_one_of("status", q.status.as_deref(), &STATUSES)?;
     let filter = db::outbox::Filter {
         status: q.status,
         kind: q.kind,

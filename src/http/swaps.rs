@@ -9,6 +9,7 @@ use super::problem::{missing, ApiError, Problem};
 use super::time_off::{own_agent, parse_note, DecisionInput};
 use super::{run_db, AppState};
 use crate::auth::Role;
+use crate::db::queues::QueueCache;
 use crate::db::shift_requests::{self as requests, OfferRow, LIVE_OFFER};
 use crate::db::shifts::ShiftRow;
 use crate::db::{self, DbConnection};
@@ -53,16 +54,17 @@ pub struct OfferView {
 
 fn view(
     c: &mut DbConnection,
+    queues: &mut QueueCache,
     offer: OfferRow,
     shift: &ShiftRow,
     show_people: bool,
 ) -> Result<OfferView, ApiError> {
-    let queue = db::queues::get(c, &shift.queue_id)?;
+    let queue = queues.get(c, &shift.queue_id)?;
     Ok(OfferView {
         id: offer.id,
         shift_id: shift.id.clone(),
         queue_id: shift.queue_id.clone(),
-        queue_name: queue.spec.name,
+        queue_name: queue.spec.name.clone(),
         language: queue.spec.language.primary().to_string(),
         start_utc: shift.start_utc(),
         end_utc: shift.end_utc(),
@@ -109,7 +111,7 @@ pub async fn offer_shift(
                 return Err(ApiError::conflict("this shift is already offered"));
             }
             let offer = requests::insert_offer(c, &id, &agent_id)?;
-            view(c, offer, &shift, false)
+            view(c, &mut QueueCache::default(), offer, &shift, false)
         })
     })
     .await?;
@@ -181,14 +183,15 @@ pub async fn list_offers(
         }
     };
     let viewer = auth.user.agent_id.clone();
-    let (items, total) = run_db(&state, move |c| {
+    let paged = run_db(&state, move |c| {
+        let mut queues = QueueCache::default();
         let Some(agent_id) = viewer.filter(|_| !manager) else {
             let (rows, total) = requests::offers_with_shifts(c, &statuses, db::now(), page)?;
             let items = rows
                 .into_iter()
-                .map(|(o, s)| view(c, o, &s, true))
+                .map(|(o, s)| view(c, &mut queues, o, &s, true))
                 .collect::<Result<Vec<_>, _>>()?;
-            return Ok((items, total));
+            return Ok(Paged::new(items, total, page));
         };
         // Qualification filters in memory: an agent's view is a short list of open offers.
         let agent = db::agents::get(c, &agent_id)?;
@@ -202,26 +205,15 @@ pub async fn list_offers(
             if o.offered_by == agent_id {
                 continue;
             }
-            let v = view(c, o, &s, false)?;
-            if agent
-                .spec
-                .languages
-                .iter()
-                .any(|l| l.language.primary().eq_ignore_ascii_case(&v.language))
-            {
+            let v = view(c, &mut queues, o, &s, false)?;
+            if agent.spec.speaks(&v.language) {
                 items.push(v);
             }
         }
-        let total = items.len() as i64;
-        let page_items = items
-            .into_iter()
-            .skip(page.offset as usize)
-            .take(page.limit as usize)
-            .collect();
-        Ok((page_items, total))
+        Ok(Paged::slice(items, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Paged::<OfferView>::new(items, total, page)))
+    Ok(HttpResponse::Ok().json(paged))
 }
 
 /// Hands the offered shift to its taker and emails both agents, inside the caller's transaction.
@@ -328,7 +320,7 @@ pub async fn take_offer(
                 complete_swap(c, &offer, None, "policy", &domain)?;
             }
             let offer = requests::get_offer(c, &id)?;
-            view(c, offer, &shift, false)
+            view(c, &mut QueueCache::default(), offer, &shift, false)
         })
     })
     .await?;
@@ -365,7 +357,7 @@ pub async fn approve_offer(
             complete_swap(c, &offer, note.as_deref(), &manager, &domain)?;
             let shift = db::shifts::get(c, &offer.shift_id)?;
             let offer = requests::get_offer(c, &id)?;
-            view(c, offer, &shift, true)
+            view(c, &mut QueueCache::default(), offer, &shift, true)
         })
     })
     .await?;
@@ -398,7 +390,7 @@ pub async fn reject_offer(
         }
         let shift = db::shifts::get(c, &offer.shift_id)?;
         let offer = requests::get_offer(c, &id)?;
-        view(c, offer, &shift, true)
+        view(c, &mut QueueCache::default(), offer, &shift, true)
     })
     .await?;
     Ok(HttpResponse::Ok().json(out))

@@ -34,9 +34,15 @@ pub struct PublishOutcome {
     pub shifts_cancelled: usize,
 }
 
-struct QueueLabel {
-    name: String,
-    language: String,
+/// Queue id -> (name, language tag): what emails and calendars call a queue.
+pub type QueueLabels = HashMap<String, (String, String)>;
+
+/// Every queue's label, in one query.
+pub fn queue_labels(c: &mut DbConnection) -> Result<QueueLabels, DbError> {
+    Ok(db::queues::all(c)?
+        .into_iter()
+        .map(|q| (q.id, (q.spec.name, q.spec.language.to_string())))
+        .collect())
 }
 
 /// Publishes schedule `schedule_id` (it must be solved). Re-publishing, or publishing another
@@ -66,16 +72,7 @@ pub fn publish(
             })?;
         let period_start = schedule.period_start.and_time(chrono::NaiveTime::MIN);
         let period_end = period_start + Duration::weeks(i64::from(schedule.weeks));
-        let queues: HashMap<String, QueueLabel> = db::queues::all(c)?
-            .into_iter()
-            .map(|q| {
-                let label = QueueLabel {
-                    name: q.spec.name.clone(),
-                    language: q.spec.language.to_string(),
-                };
-                (q.id, label)
-            })
-            .collect();
+        let queues = queue_labels(c)?;
         let default_queue: Vec<String> =
             serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
 
@@ -104,7 +101,7 @@ pub fn publish(
                 continue;
             }
             let queue_id = primary_queue(s).or_else(|| default_queue.first().cloned());
-            let Some(label) = queue_id.as_ref().and_then(|q| queues.get(q)) else {
+            let Some((queue_name, language)) = queue_id.as_ref().and_then(|q| queues.get(q)) else {
                 continue;
             };
             planned
@@ -113,8 +110,8 @@ pub fn publish(
                 .push(Planned {
                     start: s.start_utc,
                     end: s.end_utc,
-                    queue_name: label.name.clone(),
-                    language: label.language.clone(),
+                    queue_name: queue_name.clone(),
+                    language: language.clone(),
                     breaks: s.breaks.iter().map(|b| (b.start_utc, b.end_utc)).collect(),
                     queue_id: queue_id.unwrap_or_default(),
                 });
@@ -237,11 +234,9 @@ fn load_agents(
     Ok(agents)
 }
 
-fn to_calendar(row: &ShiftRow, queues: &HashMap<String, QueueLabel>) -> Shift {
-    let (name, language) = queues
-        .get(&row.queue_id)
-        .map(|q| (q.name.clone(), q.language.clone()))
-        .unwrap_or_default();
+/// A published shift as calendars and emails show it.
+pub fn to_calendar(row: &ShiftRow, queues: &QueueLabels) -> Shift {
+    let (name, language) = queues.get(&row.queue_id).cloned().unwrap_or_default();
     Shift {
         id: row.id.clone(),
         start: row.start_utc(),
@@ -350,9 +345,7 @@ fn schedule_message(
     let url = agent_view_url(config, &active);
     let rendered = render_schedule(&info, &rows, &changes, period, &url)
         .map_err(|e| DbError::Corrupt(format!("schedule email for {}: {e}", agent.id)))?;
-    let organizer = crate::email::message::parse_from(&config.smtp.from)
-        .map(|m| m.email.to_string())
-        .unwrap_or_default();
+    let organizer = config.from_address();
     let mut attachments = Vec::new();
     if !active.is_empty() {
         attachments.push(Attachment {
