@@ -1,6 +1,7 @@
 //! Seeded, reproducible benchmark instances (inline LCG, no rand crate).
 //!
-//! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]`
+//! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
+//!   [--no-aggregate] [--fractional] [--jitter] [--verbose]`
 //! Run each size in its own process so VmHWM (peak RSS) is per size.
 
 use chatroster::domain::scheduler::*;
@@ -54,7 +55,7 @@ fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h % 24, m, 0).unwrap_or_default()
 }
 
-pub fn instance(size: &str) -> Problem {
+pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
     let (n_agents, n_queues, n_profiles, n_zones, all_day) = match size {
         "S" => (50, 3, 12, 1, false),
         "M" => (300, 8, 30, 3, false),
@@ -161,17 +162,21 @@ pub fn instance(size: &str) -> Problem {
                 .sum();
             let mut shape = Vec::with_capacity(n);
             let mut open = Vec::with_capacity(n);
+            // A forecast's intraday profile is smooth; its level moves from day to day.
+            // `--jitter` adds independent noise to every interval instead.
+            let day_level: Vec<f64> = (0..7).map(|_| 0.9 + 0.2 * rng.unit()).collect();
             for t in 0..n {
-                let at = start + Duration::minutes(30 * t as i64);
-                let h = at.with_timezone(&stockholm).hour() as f64 + 0.25;
+                let at = (start + Duration::minutes(30 * t as i64)).with_timezone(&stockholm);
+                let h = at.hour() as f64 + at.minute() as f64 / 60.0 + 0.25;
                 let is_open = all_day || (7.0..23.0).contains(&h);
                 let curve = (-((h - 13.0) / 4.5).powi(2)).exp();
                 open.push(is_open);
-                shape.push(if is_open {
-                    (0.25 + curve) * (0.9 + 0.2 * rng.unit())
+                let level = if jitter {
+                    0.9 + 0.2 * rng.unit()
                 } else {
-                    0.0
-                });
+                    day_level[(t / 48) % 7]
+                };
+                shape.push(if is_open { (0.25 + curve) * level } else { 0.0 });
             }
             let total: f64 = shape.iter().sum::<f64>() * 0.5;
             let scale = 0.75 * cap / total.max(1e-9);
@@ -179,9 +184,17 @@ pub fn instance(size: &str) -> Problem {
                 id: format!("q-{}", LANGS[q]),
                 language: LANGS[q].into(),
                 zone: "Europe/Stockholm".into(),
+                // Whole agents, as the staffing module hands them to the scheduler
+                // (`--fractional` keeps two decimals, the shape before rounding).
                 required: shape
                     .iter()
-                    .map(|s| (s * scale * 100.0).round() / 100.0)
+                    .map(|s| {
+                        if fractional {
+                            (s * scale * 100.0).round() / 100.0
+                        } else {
+                            (s * scale).round()
+                        }
+                    })
                     .collect(),
                 open: Some(open),
                 floor: 1,
@@ -193,6 +206,7 @@ pub fn instance(size: &str) -> Problem {
             start,
             weeks: 1,
             interval_minutes: 30,
+            zone: None,
         },
         queues,
         agents,
@@ -339,10 +353,12 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(tl);
     let gap = arg("--gap").and_then(|s| s.parse().ok()).unwrap_or(gap);
+    let fractional = args.iter().any(|a| a == "--fractional");
+    let jitter = args.iter().any(|a| a == "--jitter");
     let p = if let Some(base) = size.strip_suffix("-agg") {
-        aggregate_problem(&instance(base))
+        aggregate_problem(&instance(base, fractional, jitter))
     } else {
-        instance(&size)
+        instance(&size, fractional, jitter)
     };
     let mut p = p;
     if args.iter().any(|a| a == "--no-floor") {
@@ -364,6 +380,7 @@ fn main() {
         time_limit_seconds: tl * 0.85,
         mip_gap: gap,
         verbose,
+        aggregate: !args.iter().any(|a| a == "--no-aggregate"),
         ..Default::default()
     };
     let t0 = std::time::Instant::now();

@@ -47,7 +47,10 @@ async fn solve_from_stored_data(app: TestApp) {
     // Shifts are within the period and reported in each agent's own zone.
     for s in shifts {
         let start = s["start_utc"].as_str().unwrap_or("");
-        assert!(("2026-03-02".."2026-03-09").contains(&start), "{s}");
+        assert!(
+            ("2026-03-01T23:00".."2026-03-08T23:00").contains(&start),
+            "{s}"
+        );
         let offset = match s["zone"].as_str().unwrap_or("") {
             "Asia/Manila" => "+08:00",
             "America/Sao_Paulo" => "-03:00",
@@ -59,6 +62,11 @@ async fn solve_from_stored_data(app: TestApp) {
     assert_eq!(
         roster["queues"][0]["intervals"].as_array().unwrap().len(),
         7 * 48
+    );
+    // The week is the queue's: it starts at Monday 00:00 in Stockholm, 23:00 UTC on Sunday.
+    assert_eq!(
+        roster["queues"][0]["intervals"][0]["start_utc"],
+        "2026-03-01T23:00:00Z"
     );
 
     let listed = app.get("/api/v1/schedules", Some(&m)).await;

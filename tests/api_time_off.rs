@@ -408,14 +408,15 @@ async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule:
             (t("start_utc"), t("end_utc"))
         })
         .collect();
-    // Intervals 20-29 of 7 December 2026 are 10:00-15:00 UTC; 22-23 are 11:00-12:00.
+    // The week starts at Monday 00:00 in Stockholm, 23:00 UTC on Sunday: intervals 20-29 are
+    // 09:00-14:00 UTC on 7 December 2026, and 22-23 are 10:00-11:00.
     let span = |a: &str, b: &str| (format!("2026-12-07 {a}"), format!("2026-12-07 {b}"));
     assert_eq!(
         spans,
         [
-            span("10:00", "14:00"),
-            span("11:00", "12:00"),
-            span("14:00", "15:00")
+            span("09:00", "13:00"),
+            span("10:00", "11:00"),
+            span("13:00", "14:00")
         ]
     );
     assert_eq!(

@@ -24,7 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleInput {
-    /// First day of the period (`YYYY-MM-DD`); the period starts at 00:00 UTC that day.
+    /// First day of the period (`YYYY-MM-DD`); the period starts at 00:00 that day in the time
+    /// zone of the first queue listed (of the first by name when `queue_ids` is omitted), and its
+    /// weeks are that zone's calendar weeks.
     pub from: String,
     /// 1 to 6.
     pub weeks: u32,

@@ -70,8 +70,8 @@ pub fn publish(
             .ok_or_else(|| {
                 DbError::Corrupt(format!("schedule {schedule_id} has no readable roster"))
             })?;
-        let period_start = schedule.period_start.and_time(chrono::NaiveTime::MIN);
-        let period_end = period_start + Duration::weeks(i64::from(schedule.weeks));
+        let (start, end) = super::scheduling::period_bounds(&schedule);
+        let (period_start, period_end) = (start.naive_utc(), end.naive_utc());
         let queues = queue_labels(c)?;
         let default_queue: Vec<String> =
             serde_json::from_str(&schedule.queue_ids).unwrap_or_default();

@@ -61,6 +61,35 @@ fn local_instant(zone: chrono_tz::Tz, date: NaiveDate, minutes: u16) -> Option<D
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// The UTC bounds of a stored schedule's period: those of the problem it was solved for (a period
+/// starts at local midnight in its zone), or 00:00 UTC on its first date before it was solved.
+pub fn period_bounds(schedule: &db::schedules::ScheduleRow) -> (DateTime<Utc>, DateTime<Utc>) {
+    #[derive(serde::Deserialize)]
+    struct PeriodOnly {
+        period: scheduler::Period,
+    }
+    let start = schedule
+        .problem
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<PeriodOnly>(p).ok())
+        .map_or_else(
+            || schedule.period_start.and_time(NaiveTime::MIN).and_utc(),
+            |p| p.period.start,
+        );
+    let weeks = i64::from(schedule.weeks.clamp(1, 6));
+    (start, start + chrono::Duration::weeks(weeks))
+}
+
+/// The first instant of a period that starts on `date` in `zone`: local midnight (or the end of
+/// a spring-forward gap there), moved back onto the interval grid for zones whose offset is not a
+/// multiple of the interval (Kathmandu, +05:45).
+pub fn period_start(zone: chrono_tz::Tz, date: NaiveDate, interval: u32) -> Option<DateTime<Utc>> {
+    let midnight = local_instant(zone, date, 0)?;
+    let step = i64::from(interval.max(1)) * 60;
+    let off = midnight.timestamp().rem_euclid(step);
+    Some(midnight - chrono::Duration::seconds(off))
+}
+
 fn to_scheduler_agent(a: &AgentRecord) -> Agent {
     let spec = &a.spec;
     let zone = spec.time_zone.tz();
@@ -188,7 +217,8 @@ pub fn annotate_service_levels(
     }
 }
 
-/// The scheduler problem for `weeks` weeks from 00:00 UTC on `from`: each queue's requirement is the
+/// The scheduler problem for `weeks` weeks from local midnight on `from` in the first queue's zone (see
+/// [`period_start`]): each queue's requirement is the
 /// agents to roster (after shrinkage, floor included) from its forecast, on a common UTC grid (30
 /// minutes unless every queue plans in 15); a 15-minute queue on a 30-minute grid needs the larger
 /// of its two quarter hours.
@@ -209,10 +239,11 @@ pub fn build_problem(
     } else {
         30
     };
-    let start: DateTime<Utc> = Utc.from_utc_datetime(&from.and_time(NaiveTime::MIN));
-    let n = (weeks as usize * 7 * 24 * 60) / interval as usize;
     let out_of_range =
         || ValidationErrors::single("from", "the period is outside the supported calendar");
+    let zone = queues[0].spec.time_zone.tz();
+    let start = period_start(zone, from, interval).ok_or_else(out_of_range)?;
+    let n = (weeks as usize * 7 * 24 * 60) / interval as usize;
     let last_day = from
         .checked_add_days(Days::new(u64::from(weeks) * 7))
         .ok_or_else(out_of_range)?;
@@ -279,6 +310,7 @@ pub fn build_problem(
             start,
             weeks,
             interval_minutes: interval,
+            zone: Some(zone.name().into()),
         },
         queues: problem_queues,
         agents,
@@ -330,10 +362,12 @@ impl JobHandler for SolveScheduleHandler {
         db::schedules::set_outcome(&mut conn, &id, "solving", None, None)?;
         ctx.progress(0.05, "building the problem from requirements and agents")?;
         let queue_ids: Vec<String> = serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
-        let queues: Vec<QueueRecord> = db::queues::all(&mut conn)?
+        // In the order the manager listed them: the first queue's zone is the period's.
+        let mut queues: Vec<QueueRecord> = db::queues::all(&mut conn)?
             .into_iter()
             .filter(|q| queue_ids.contains(&q.id))
             .collect();
+        queues.sort_by_key(|q| queue_ids.iter().position(|id| id == &q.id));
         let weeks = u32::try_from(schedule.weeks).unwrap_or(1);
         let (mut problem, loads) =
             match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
@@ -455,6 +489,36 @@ mod tests {
         assert_eq!(
             local_instant(zone, winter, 480).unwrap().to_rfc3339(),
             "2026-01-05T07:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn periods_start_at_local_midnight_on_the_grid() {
+        let date = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let start = |zone: chrono_tz::Tz, d: u32, interval: u32| {
+            period_start(zone, date(d), interval).unwrap().to_rfc3339()
+        };
+        assert_eq!(
+            start(chrono_tz::Europe::Stockholm, 2, 30),
+            "2026-03-01T23:00:00+00:00"
+        );
+        assert_eq!(
+            start(chrono_tz::Australia::Sydney, 2, 30),
+            "2026-03-01T13:00:00+00:00"
+        );
+        // Kathmandu is 05:45 ahead: midnight (18:15 UTC) moves back onto the grid.
+        assert_eq!(
+            start(chrono_tz::Asia::Kathmandu, 2, 30),
+            "2026-03-01T18:00:00+00:00"
+        );
+        assert_eq!(
+            start(chrono_tz::Asia::Kathmandu, 2, 15),
+            "2026-03-01T18:15:00+00:00"
+        );
+        // Havana springs forward at midnight: 8 March starts at 01:00 CDT.
+        assert_eq!(
+            start(chrono_tz::America::Havana, 8, 30),
+            "2026-03-08T05:00:00+00:00"
         );
     }
 }

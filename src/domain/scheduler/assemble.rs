@@ -3,7 +3,7 @@
 //! agents of each skill class among their open queues (minimising the same
 //! penalties as the MIP), then the exact objective of the result.
 
-use super::greedy::{penalty, Plan};
+use super::greedy::{fairness_cost, penalty, Plan};
 use super::grid::Inst;
 use good_lp::{highs, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
 use std::collections::BTreeMap;
@@ -26,6 +26,8 @@ pub(crate) struct ShiftFinal {
     pub pinned: bool,
     pub breaks: Vec<(usize, usize)>,
     pub pref_cost: f64,
+    /// Night, weekend (solver-placed shifts only; pinned ones are the manager's).
+    pub unsocial: [bool; 2],
 }
 
 fn open_quals(inst: &Inst, ai: usize, t: usize) -> Vec<usize> {
@@ -47,6 +49,7 @@ fn place_breaks(inst: &Inst, plan: &Plan) -> Vec<Vec<ShiftFinal>> {
             pinned: true,
             breaks: s.breaks.clone(),
             pref_cost: 0.0,
+            unsocial: [false; 2],
         });
     }
     let mut est = vec![vec![0.0; inst.n]; inst.p.queues.len()];
@@ -55,7 +58,7 @@ fn place_breaks(inst: &Inst, plan: &Plan) -> Vec<Vec<ShiftFinal>> {
         let g = &inst.groups[inst.group_of[ai]];
         for pk in picks {
             let o = &g.options[pk.opt];
-            todo.push((o.start_t, ai, pk.opt));
+            todo.push((o.start_t, ai, pk.opt, pk.break_at));
         }
     }
     for (ai, list) in shifts.iter().enumerate() {
@@ -65,18 +68,30 @@ fn place_breaks(inst: &Inst, plan: &Plan) -> Vec<Vec<ShiftFinal>> {
             }
         }
     }
-    for &(st, ai, o) in &todo {
+    for &(st, ai, o, _) in &todo {
         let opt = &inst.groups[inst.group_of[ai]].options[o];
         for t in st..st + opt.len_t {
             spread(inst, &mut est, ai, t, 1.0);
         }
     }
     todo.sort_unstable();
-    for (st, ai, o) in todo {
+    for (st, ai, o, chosen) in todo {
         let opt = &inst.groups[inst.group_of[ai]].options[o];
         let tpl = &inst.p.templates[opt.template];
         let mut breaks: Vec<(usize, usize)> = Vec::new();
-        for br in &tpl.breaks {
+        // The MIP chose the slot of a single break against the whole curve: keep it.
+        if let (Some(at), Some(b)) = (chosen, opt.brk) {
+            breaks.push((st + at, st + at + b.len));
+            for t in st + at..st + at + b.len {
+                spread(inst, &mut est, ai, t, -1.0);
+            }
+        }
+        let heuristic = if breaks.is_empty() {
+            &tpl.breaks[..]
+        } else {
+            &[]
+        };
+        for br in heuristic {
             let stepm = inst.step as u32;
             let (ws, we, bl) = (
                 (br.window_start_minutes / stepm) as usize,
@@ -118,6 +133,7 @@ fn place_breaks(inst: &Inst, plan: &Plan) -> Vec<Vec<ShiftFinal>> {
             pinned: false,
             breaks,
             pref_cost: opt.pref_cost,
+            unsocial: opt.unsocial(),
         });
     }
     for list in &mut shifts {
@@ -250,11 +266,16 @@ pub(crate) fn assemble(inst: &Inst, plan: &Plan) -> Result<Final, String> {
     for (ai, list) in shifts.iter().enumerate() {
         let c = &inst.p.agents[ai].contract;
         let mut wh = vec![0.0; inst.weeks];
+        let mut unsocial = [0u32; 2];
         for s in list {
             objective += w.paid_hour * inst.hours(s.len_t) + s.pref_cost;
+            for (n, is) in unsocial.iter_mut().zip(s.unsocial) {
+                *n += u32::from(is);
+            }
             let (_, wk, _) = inst.local_day(&inst.agents[ai].tz, inst.time(s.start_t));
             wh[wk] += inst.hours(s.len_t);
         }
+        objective += fairness_cost(w, unsocial);
         for (wk, h) in wh.iter().enumerate() {
             if inst.agents[ai].min_attainable[wk] {
                 objective += w.min_hours * (c.min_hours_per_week - h).max(0.0);

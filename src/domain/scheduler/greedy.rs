@@ -19,20 +19,33 @@ pub(crate) fn penalty(w: &Weights, req: f64, floor: f64, c: f64) -> f64 {
         + w.floor * (floor - c).max(0.0)
 }
 
+/// Fairness cost of one agent with `counts` solver-placed night and weekend shifts:
+/// the k-th shift of a kind costs `fairness * (k - 1)`, so loading one agent costs
+/// more than spreading the same shifts.
+pub(crate) fn fairness_cost(w: &Weights, counts: [u32; 2]) -> f64 {
+    counts
+        .iter()
+        .map(|&n| w.fairness * f64::from(n) * f64::from(n.saturating_sub(1)) / 2.0)
+        .sum()
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Pick {
     /// Option index within the agent's group.
     pub opt: usize,
+    /// Break start in intervals from the shift start, when the MIP chose it.
+    pub break_at: Option<usize>,
 }
 
 /// A roster under construction, with a greedy queue allocation per interval.
+#[derive(Clone)]
 pub(crate) struct Plan {
     pub states: Vec<AgentState>,
     pub picks: Vec<Vec<Pick>>,
     /// Coverage per queue and interval (greedy allocation).
     pub cov: Vec<Vec<f64>>,
-    /// Allocation per group: (queue, interval, amount), used for warm starts.
-    pub alloc: Vec<Vec<(usize, usize, f64)>>,
+    /// Per agent: night and weekend shifts placed so far.
+    pub unsocial: Vec<[u32; 2]>,
 }
 
 impl Plan {
@@ -44,7 +57,7 @@ impl Plan {
                 .collect(),
             picks: vec![Vec::new(); inst.agents.len()],
             cov: vec![vec![0.0; inst.n]; inst.p.queues.len()],
-            alloc: vec![Vec::new(); inst.groups.len()],
+            unsocial: vec![[0; 2]; inst.agents.len()],
         };
         for s in &inst.pinned {
             let placed = super::rules::Placed {
@@ -91,14 +104,12 @@ impl Plan {
     }
 
     fn allocate(&mut self, inst: &Inst, ai: usize, work: &[(usize, f64)]) {
-        let g = inst.group_of[ai];
         for &(t, f) in work {
             if f <= 0.0 {
                 continue;
             }
             if let Some((q, _)) = self.best_queue(inst, ai, t, f) {
                 self.cov[q][t] += f;
-                self.alloc[g].push((q, t, f));
             }
         }
     }
@@ -113,7 +124,16 @@ impl Plan {
             .filter_map(|(k, &f)| self.best_queue(inst, ai, opt.start_t + k, f))
             .map(|(_, g)| g)
             .sum();
-        cover * ih - inst.p.weights.paid_hour * inst.hours(opt.len_t) - opt.pref_cost
+        let before = self.unsocial[ai];
+        let mut after = before;
+        for (n, is) in after.iter_mut().zip(opt.unsocial()) {
+            *n += u32::from(is);
+        }
+        let w = &inst.p.weights;
+        cover * ih
+            - w.paid_hour * inst.hours(opt.len_t)
+            - opt.pref_cost
+            - (fairness_cost(w, after) - fairness_cost(w, before))
     }
 
     pub fn can_take(&self, inst: &Inst, ai: usize, o: usize) -> bool {
@@ -122,14 +142,34 @@ impl Plan {
     }
 
     pub fn take(&mut self, inst: &Inst, ai: usize, o: usize) {
+        self.take_at(inst, ai, o, None);
+    }
+
+    /// Take option `o`, with its break at `break_at` intervals from the start if known.
+    pub fn take_at(&mut self, inst: &Inst, ai: usize, o: usize, break_at: Option<usize>) {
         let opt = &inst.groups[inst.group_of[ai]].options[o];
         self.states[ai].add(opt.placed(), inst.step);
-        self.picks[ai].push(Pick { opt: o });
+        self.picks[ai].push(Pick { opt: o, break_at });
+        for (n, is) in self.unsocial[ai].iter_mut().zip(opt.unsocial()) {
+            *n += u32::from(is);
+        }
+        let on_break = |k: usize| {
+            opt.brk
+                .zip(break_at)
+                .is_some_and(|(b, at)| at <= k && k < at + b.len)
+        };
         let work: Vec<(usize, f64)> = opt
             .cov
             .iter()
             .enumerate()
-            .map(|(k, &f)| (opt.start_t + k, f))
+            .map(|(k, &f)| {
+                let f = match break_at {
+                    Some(_) if on_break(k) => 0.0,
+                    Some(_) => 1.0,
+                    None => f,
+                };
+                (opt.start_t + k, f)
+            })
             .collect();
         self.allocate(inst, ai, &work);
     }

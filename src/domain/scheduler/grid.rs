@@ -186,7 +186,7 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
         n,
         step,
         weeks,
-        first_date: p.period.start.date_naive(),
+        first_date: p.period.first_date(),
         open,
         agents,
         groups: Vec::new(),

@@ -30,7 +30,9 @@
 //! period is not considered.
 
 mod assemble;
+mod contract_rows;
 mod diagnose;
+mod disaggregate;
 pub mod edit;
 #[cfg(test)]
 mod edit_tests;
@@ -43,6 +45,7 @@ pub mod problem;
 pub mod recompute;
 pub mod roster;
 mod rules;
+mod split;
 pub mod validate;
 mod validate_rules;
 
@@ -78,74 +81,6 @@ impl Default for SolveOptions {
     }
 }
 
-/// Hand the MIP's group counts to members, checking every rule exactly.
-fn disaggregate(inst: &grid::Inst, y: &[Vec<u32>]) -> (greedy::Plan, u32) {
-    let mut plan = greedy::Plan::new(inst);
-    let mut dropped = 0;
-    for (gi, g) in inst.groups.iter().enumerate() {
-        let mut wanted: Vec<usize> = Vec::new();
-        for (o, &k) in y[gi].iter().enumerate() {
-            wanted.extend(std::iter::repeat_n(o, k as usize));
-        }
-        wanted.sort_by_key(|&o| (g.options[o].start_t, o));
-        let mut nights = vec![0u32; inst.agents.len()];
-        for o in wanted {
-            let opt = &g.options[o];
-            let fair = inst.p.weights.fairness > 0.0;
-            let weekend = matches!(opt.weekday, chrono::Weekday::Sat | chrono::Weekday::Sun);
-            let key = |&a: &usize| {
-                let st = &plan.states[a];
-                if !fair {
-                    return (0, 0, 0, a);
-                }
-                let wends = st
-                    .shifts
-                    .iter()
-                    .filter(|x| matches!(x.weekday, chrono::Weekday::Sat | chrono::Weekday::Sun))
-                    .count();
-                (
-                    st.week_minutes.get(opt.week).copied().unwrap_or(0),
-                    if opt.night { nights[a] as usize } else { 0 },
-                    if weekend { wends } else { 0 },
-                    a,
-                )
-            };
-            // If no member can take the option itself, the nearest option of the
-            // same day (start distance, then length difference) keeps the MIP's intent.
-            let mut alts: Vec<usize> = g.by_day.get(&opt.day).cloned().unwrap_or_default();
-            alts.sort_by_key(|&x| {
-                let ox = &g.options[x];
-                (
-                    ox.start_t.abs_diff(opt.start_t) + ox.len_t.abs_diff(opt.len_t),
-                    x,
-                )
-            });
-            let mut placed = false;
-            for alt in alts {
-                let mut cands: Vec<usize> = g
-                    .members
-                    .iter()
-                    .copied()
-                    .filter(|&a| plan.can_take(inst, a, alt))
-                    .collect();
-                cands.sort_by_key(key);
-                if let Some(&a) = cands.first() {
-                    plan.take(inst, a, alt);
-                    if g.options[alt].night {
-                        nights[a] += 1;
-                    }
-                    placed = true;
-                    break;
-                }
-            }
-            if !placed {
-                dropped += 1;
-            }
-        }
-    }
-    (plan, dropped)
-}
-
 /// Build a roster. Never panics on input; malformed input is an error,
 /// contradictory rules become diagnostics.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleError> {
@@ -166,12 +101,15 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     },);
     let mut best = (gplan, gfin);
     if opts.use_mip {
-        match model::solve(&inst, &best.0, opts, deadline) {
+        // A tenth of what is left stays for splitting group shifts among members.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mip_deadline = deadline - left / 10;
+        match model::solve(&inst, &best.0, &best.1, opts, mip_deadline) {
             Ok(mip) => {
                 meta.0.model_objective = Some(mip.objective);
                 meta.0.bound = Some(mip.bound);
                 meta.0.gap = Some(mip.gap);
-                let (mut plan, dropped) = disaggregate(&inst, &mip.y);
+                let (mut plan, dropped) = disaggregate::disaggregate(&inst, &mip, deadline);
                 if dropped > 0 {
                     diags.push(Diagnostic::DisaggregationDropped { shifts: dropped });
                 }
@@ -208,3 +146,5 @@ mod testkit;
 mod tests;
 #[cfg(test)]
 mod tests_prop;
+#[cfg(test)]
+mod validate_tests;

@@ -1,6 +1,9 @@
 //! The MIP over groups of identical agents.
 //!
 //! * `y[g,o]` integer in `0..=|g|`: how many members of group `g` work option `o`.
+//! * `b[g,o,k]` integer: how many of them take the option's single break at slot `k`
+//!   (`sum_k b[g,o,k] = y[g,o]`), so breaks are staggered by the model itself and
+//!   its coverage is the roster's. Options of multi-break templates smear theirs.
 //! * `x[g,q,t] >= 0`: agent-intervals of group `g` given to queue `q` at `t`;
 //!   `sum_q x[g,q,t] = sum_o cov[o,t] y[g,o] + pinned[g,t]`, so a multi-skill agent
 //!   is counted once, split among the open queues it serves.
@@ -13,79 +16,69 @@
 //!   the exact rules are enforced again when shifts are handed to members.
 //! * attainable weekly minimum hours: soft with a dominant penalty (reported if missed).
 
+use super::assemble::Final;
+use super::contract_rows::{add_contract_rows, spread_unsocial, Builder, Counts};
 use super::greedy::Plan;
 use super::grid::Inst;
 use super::roster::SolverStatus;
 use super::SolveOptions;
-use chrono::Weekday;
-use good_lp::{highs, variable, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{highs, variable, Expression, SolverModel, Variable};
 use std::collections::BTreeMap;
 
 pub(crate) struct MipResult {
     /// Chosen count per group and option.
     pub y: Vec<Vec<u32>>,
+    /// Per group and option: how many take the break at each slot of its span
+    /// (empty for options without an exact break).
+    pub breaks: Vec<Vec<Vec<u32>>>,
     pub objective: f64,
     pub bound: f64,
     pub gap: f64,
     pub status: SolverStatus,
 }
 
-struct Builder {
-    vars: ProblemVariables,
-    warm: Vec<f64>,
-    obj: Expression,
-    cons: Vec<good_lp::Constraint>,
-}
-
-impl Builder {
-    fn var(&mut self, def: good_lp::VariableDefinition, warm: f64, cost: f64) -> Variable {
-        self.var_idx(def, warm, cost).0
-    }
-    /// Variables are added in order, so the HiGHS column is the position.
-    fn var_idx(
-        &mut self,
-        def: good_lp::VariableDefinition,
-        warm: f64,
-        cost: f64,
-    ) -> (Variable, usize) {
-        let col = self.warm.len();
-        let v = self.vars.add(def);
-        self.warm.push(warm);
-        if cost != 0.0 {
-            self.obj.add_mul(cost, v);
+/// Warm break counts of group `gi`: (option, slot) -> members of the greedy roster
+/// taking that option with its break at that slot.
+fn warm_break_counts(
+    inst: &Inst,
+    gi: usize,
+    plan: &Plan,
+    warm_roster: &Final,
+) -> BTreeMap<(usize, usize), f64> {
+    let g = &inst.groups[gi];
+    let mut out = BTreeMap::new();
+    for &m in &g.members {
+        for pk in &plan.picks[m] {
+            let opt = &g.options[pk.opt];
+            let Some(span) = opt.brk else { continue };
+            let placed = warm_roster.shifts[m].iter().find(|s| {
+                !s.pinned && s.start_t == opt.start_t && s.template == Some(opt.template)
+            });
+            if let Some(&(b0, _)) = placed.and_then(|s| s.breaks.first()) {
+                let slot = b0.saturating_sub(opt.start_t);
+                if (span.first..=span.last).contains(&slot) {
+                    *out.entry((pk.opt, slot)).or_default() += 1.0;
+                }
+            }
         }
-        (v, col)
     }
-}
-
-fn weekend_id(day: i64, wd: Weekday) -> Option<i64> {
-    match wd {
-        Weekday::Sat => Some(day),
-        Weekday::Sun => Some(day - 1),
-        _ => None,
-    }
+    out
 }
 
 pub(crate) fn solve(
     inst: &Inst,
     plan: &Plan,
+    warm_roster: &Final,
     opts: &SolveOptions,
     deadline: std::time::Instant,
 ) -> Result<MipResult, String> {
     let w = &inst.p.weights;
     let ih = inst.hours(1);
-    let step = inst.step;
-    let mut b = Builder {
-        vars: ProblemVariables::new(),
-        warm: Vec::new(),
-        obj: Expression::default(),
-        cons: Vec::new(),
-    };
-    let mut ys: Vec<Vec<usize>> = Vec::with_capacity(inst.groups.len());
+    let mut b = Builder::new();
+    let mut ys: Vec<(Vec<usize>, Vec<Vec<usize>>)> = Vec::with_capacity(inst.groups.len());
     let mut covq: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); inst.p.queues.len()];
     for (gi, g) in inst.groups.iter().enumerate() {
         let cnt = g.members.len() as f64;
-        let c = &inst.p.agents[g.members[0]].contract;
         let mut wy = vec![0.0; g.options.len()];
         for &m in &g.members {
             for pk in &plan.picks[m] {
@@ -101,29 +94,54 @@ pub(crate) fn solve(
                 b.var_idx(variable().integer().min(0.0).max(cnt), wy[o], cost)
             })
             .unzip();
+        if w.fairness > 0.0 {
+            let warm = |m: usize| plan.unsocial[m];
+            spread_unsocial(
+                &mut b, &g.options, &g.members, &y, &warm, w.fairness, inst.weeks,
+            );
+        }
+        let warm_breaks = warm_break_counts(inst, gi, plan, warm_roster);
         // Coverage rows.
         let mut on: BTreeMap<usize, Expression> = BTreeMap::new();
+        let mut bcols: Vec<Vec<usize>> = vec![Vec::new(); g.options.len()];
         for (o, opt) in g.options.iter().enumerate() {
-            for (k, &f) in opt.cov.iter().enumerate() {
-                on.entry(opt.start_t + k).or_default().add_mul(f, y[o]);
+            let Some(span) = opt.brk else {
+                for (k, &f) in opt.cov.iter().enumerate() {
+                    on.entry(opt.start_t + k).or_default().add_mul(f, y[o]);
+                }
+                continue;
+            };
+            for k in 0..opt.len_t {
+                on.entry(opt.start_t + k).or_default().add_mul(1.0, y[o]);
             }
+            let mut taken = Expression::default();
+            for slot in span.first..=span.last {
+                let warm = warm_breaks.get(&(o, slot)).copied().unwrap_or(0.0);
+                let (v, col) = b.var_idx(variable().integer().min(0.0).max(cnt), warm, 0.0);
+                bcols[o].push(col);
+                taken.add_mul(1.0, v);
+                for k in slot..slot + span.len {
+                    on.entry(opt.start_t + k).or_default().add_mul(-1.0, v);
+                }
+            }
+            b.cons.push((taken - y[o]).eq(0.0));
         }
         let mut pconst: BTreeMap<usize, f64> = BTreeMap::new();
-        let mut pday: BTreeMap<i64, (f64, Weekday)> = BTreeMap::new();
-        let mut pweek = vec![(0.0, 0.0); inst.weeks];
         for s in inst.pinned.iter().filter(|s| g.members.contains(&s.agent)) {
             for t in s.start_t..s.start_t + s.len_t {
                 let work = !s.breaks.iter().any(|&(a, e)| a <= t && t < e);
                 *pconst.entry(t).or_default() += if work { 1.0 } else { 0.0 };
                 on.entry(t).or_default();
             }
-            pday.entry(s.day).or_insert((0.0, s.weekday)).0 += 1.0;
-            pweek[s.week].0 += inst.hours(s.len_t);
-            pweek[s.week].1 += 1.0;
         }
+        // Warm queue split: the greedy roster's, summed over the group's members.
         let mut walloc: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-        for &(q, t, f) in &plan.alloc[gi] {
-            *walloc.entry((q, t)).or_default() += f;
+        for &m in &g.members {
+            for (&t, split) in &warm_roster.shares[m] {
+                for &(q, f) in split {
+                    *walloc.entry((q, t)).or_default() += f;
+                }
+            }
         }
         let quals = &inst.agents[g.members[0]].quals;
         for (t, expr) in on {
@@ -144,128 +162,24 @@ pub(crate) fn solve(
             let pc = pconst.get(&t).copied().unwrap_or(0.0);
             b.cons.push((sum - expr).eq(pc));
         }
-        // Day expressions (option counts + pinned constants).
-        let mut days: BTreeMap<i64, (Expression, f64, f64, Weekday)> = BTreeMap::new();
-        for (d, os) in &g.by_day {
-            let mut e = Expression::default();
-            let mut wv = 0.0;
-            for &o in os {
-                e.add_mul(1.0, y[o]);
-                wv += wy[o];
-            }
-            days.insert(*d, (e, 0.0, wv, g.options[os[0]].weekday));
-        }
-        for (d, (n, wd)) in &pday {
-            let ent = days
-                .entry(*d)
-                .or_insert((Expression::default(), 0.0, 0.0, *wd));
-            ent.1 += n;
-            ent.2 += n;
-        }
-        for (e, pc, _, _) in days.values() {
-            b.cons.push(e.clone().leq(cnt - pc));
-        }
-        // Weekly hours, shifts, minimum.
-        for (wk, &(pinned_h, pinned_n)) in pweek.iter().enumerate() {
-            let mut hours = Expression::default();
-            let mut n = Expression::default();
-            let mut wh = pinned_h;
-            for (o, opt) in g.options.iter().enumerate().filter(|(_, o)| o.week == wk) {
-                hours.add_mul(inst.hours(opt.len_t), y[o]);
-                n.add_mul(1.0, y[o]);
-                wh += inst.hours(opt.len_t) * wy[o];
-            }
-            b.cons
-                .push(hours.clone().leq(cnt * c.max_hours_per_week - pinned_h));
-            b.cons
-                .push(n.leq(cnt * f64::from(c.max_shifts_per_week) - pinned_n));
-            let need = cnt * c.min_hours_per_week;
-            if need > 0.0 && inst.agents[g.members[0]].min_attainable[wk] {
-                let s = b.var(variable().min(0.0), (need - wh).max(0.0), w.min_hours);
-                b.cons.push((hours + s).geq(need - pinned_h));
-            }
-        }
-        // Rest: an agent works at most one option of a (day, end) class or one
-        // later option starting within the rest period after it.
-        let rest_t = ((c.min_rest_hours * 60.0).ceil() as i64 + step - 1) / step;
-        let mut ends: BTreeMap<(i64, usize), Vec<usize>> = BTreeMap::new();
-        for (o, opt) in g.options.iter().enumerate() {
-            ends.entry((opt.day, opt.start_t + opt.len_t))
-                .or_default()
-                .push(o);
-        }
-        for ((d, e), os) in &ends {
-            let lim = *e as i64 + rest_t;
-            let conflict: Vec<usize> = (0..g.options.len())
-                .filter(|&o| g.options[o].day > *d && (g.options[o].start_t as i64) < lim)
-                .collect();
-            if conflict.is_empty() {
-                continue;
-            }
-            let mut ex = Expression::default();
-            for &o in os.iter().chain(conflict.iter()) {
-                ex.add_mul(1.0, y[o]);
-            }
-            b.cons.push(ex.leq(cnt));
-        }
-        let (dmin, dmax) = match (days.keys().next(), days.keys().next_back()) {
-            (Some(a), Some(z)) => (*a, *z),
-            _ => {
-                ys.push(ycols);
-                continue;
-            }
-        };
-        let wexp = |d: i64| days.get(&d).map(|(e, pc, _, _)| (e.clone(), *pc));
-        let k = i64::from(c.max_consecutive_days);
-        for d0 in dmin..=dmax - k {
-            let mut ex = Expression::default();
-            let mut pc = 0.0;
-            for (e, p) in (d0..=d0 + k).filter_map(wexp) {
-                ex += e;
-                pc += p;
-            }
-            b.cons.push(ex.leq(k as f64 * cnt - pc));
-        }
-        for r in 1..i64::from(c.min_consecutive_days_off) {
-            for d in dmin..=dmax - r - 1 {
-                let (Some((a, pa)), Some((z, pz))) = (wexp(d), wexp(d + r + 1)) else {
-                    continue;
-                };
-                let mut ex = a + z;
-                let mut pc = pa + pz;
-                for (e, p) in (d + 1..=d + r).filter_map(wexp) {
-                    ex -= e;
-                    pc -= p;
-                }
-                b.cons.push(ex.leq(cnt - pc));
-            }
-        }
-        let mut wends: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-        for (d, (_, _, _, wd)) in &days {
-            if let Some(id) = weekend_id(*d, *wd) {
-                wends.entry(id).or_default().push(*d);
-            }
-        }
-        if wends.len() as u32 > c.max_weekends {
-            let mut total = Expression::default();
-            for ds in wends.values() {
-                let warm = ds.iter().map(|d| days[d].2).fold(0.0, f64::max);
-                let z = b.var(variable().min(0.0).max(cnt), warm, 0.0);
-                total.add_mul(1.0, z);
-                for d in ds {
-                    let (e, pc, _, _) = &days[d];
-                    b.cons.push((e.clone() + *pc).leq(z));
-                }
-            }
-            b.cons.push(total.leq(cnt * f64::from(c.max_weekends)));
-        }
-        ys.push(ycols);
+        add_contract_rows(
+            &mut b,
+            inst,
+            &Counts {
+                options: &g.options,
+                by_day: &g.by_day,
+                y: &y.iter().copied().map(Some).collect::<Vec<_>>(),
+                warm: &wy,
+                members: &g.members,
+            },
+        );
+        ys.push((ycols, bcols));
     }
     for (q, qq) in inst.p.queues.iter().enumerate() {
         for t in (0..inst.n).filter(|&t| inst.open[q][t]) {
             let cov = covq[q].remove(&t).unwrap_or_default();
             let (r, fl) = (qq.required[t], f64::from(qq.floor));
-            let c0 = plan.cov[q][t];
+            let c0 = warm_roster.cov[q][t];
             let s = (r - c0).max(0.0);
             let u1 = b.var(variable().min(0.0).max(1.0), s.min(1.0), ih * w.under[0]);
             let u2 = b.var(
@@ -333,23 +247,28 @@ pub(crate) fn solve(
     let objective = solved.objective_value();
     let sol = solved.get_solution();
     let cols = sol.columns();
-    let y = ys
-        .iter()
-        .zip(&inst.groups)
-        .map(|(vs, g)| {
-            vs.iter()
-                .map(|&v| {
-                    cols.get(v)
-                        .copied()
-                        .unwrap_or(0.0)
-                        .round()
-                        .clamp(0.0, g.members.len() as f64) as u32
-                })
-                .collect()
-        })
-        .collect();
+    let count = |col: usize, max: usize| {
+        cols.get(col)
+            .copied()
+            .unwrap_or(0.0)
+            .round()
+            .clamp(0.0, max as f64) as u32
+    };
+    let mut y = Vec::with_capacity(ys.len());
+    let mut breaks = Vec::with_capacity(ys.len());
+    for ((ycols, bcols), g) in ys.iter().zip(&inst.groups) {
+        let size = g.members.len();
+        y.push(ycols.iter().map(|&v| count(v, size)).collect());
+        breaks.push(
+            bcols
+                .iter()
+                .map(|slots| slots.iter().map(|&v| count(v, size)).collect())
+                .collect(),
+        );
+    }
     Ok(MipResult {
         y,
+        breaks,
         objective,
         bound,
         gap,

@@ -3,9 +3,12 @@
 //! period, and where at least one queue the agent is qualified for is open in
 //! every interval. Generated once per group of identical agents.
 //!
-//! Breaks are not part of an option: in the MIP each break is "smeared" over its
-//! window (an interval of the window works `1 - len/window` of an agent), and the
-//! exact break slots are placed afterwards against the requirement curve.
+//! Breaks: a template with one break rule (the usual meal break) gives its options
+//! a [`BreakSpan`], and the MIP chooses the break slot with integer variables, so
+//! the model's coverage is the roster's. With several rules per template, each
+//! break is "smeared" over its window in the MIP (an interval of the window works
+//! `1 - len/window` of an agent) and the slots are placed afterwards against the
+//! requirement curve. `cov` is always the smeared expectation (the greedy's view).
 
 use super::grid::{resolve, Inst};
 use super::rules::{AgentState, Placed};
@@ -24,9 +27,51 @@ pub(crate) struct Opt {
     pub pref_cost: f64,
     /// Expected working fraction for each interval of the shift.
     pub cov: Vec<f64>,
+    /// Where the single break may start, for an exact break choice in the MIP.
+    pub brk: Option<BreakSpan>,
+}
+
+/// Possible slots of an option's only break, in grid units from the shift start:
+/// the break starts at one of `first..=last` and lasts `len` intervals.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BreakSpan {
+    pub first: usize,
+    pub last: usize,
+    pub len: usize,
+}
+
+impl BreakSpan {
+    fn of(tpl: &super::problem::ShiftTemplate, step: i64, len_t: usize) -> Option<BreakSpan> {
+        let [b] = tpl.breaks.as_slice() else {
+            return None;
+        };
+        let st = step as u32;
+        let aligned = [
+            b.length_minutes,
+            b.window_start_minutes,
+            b.window_end_minutes,
+        ]
+        .iter()
+        .all(|m| m % st == 0);
+        let (ws, we, len) = (
+            (b.window_start_minutes / st) as usize,
+            (b.window_end_minutes / st) as usize,
+            (b.length_minutes / st) as usize,
+        );
+        (aligned && len > 0 && ws + len <= we && we <= len_t).then_some(BreakSpan {
+            first: ws,
+            last: we - len,
+            len,
+        })
+    }
 }
 
 impl Opt {
+    /// Is this a night shift, a weekend shift? The fairness cost spreads both kinds.
+    pub fn unsocial(&self) -> [bool; 2] {
+        [self.night, super::grid::is_weekend(self.weekday)]
+    }
+
     pub fn placed(&self) -> Placed {
         Placed {
             start_t: self.start_t,
@@ -137,6 +182,7 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
                     night,
                     pref_cost: cost * p.weights.preference,
                     cov,
+                    brk: BreakSpan::of(tpl, step, len_t),
                 });
             }
         }

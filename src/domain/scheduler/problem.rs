@@ -33,6 +33,24 @@ pub struct Period {
     pub weeks: u32,
     /// 15 or 30.
     pub interval_minutes: u32,
+    /// IANA zone whose calendar numbers the period's days and weeks (usually the queues'
+    /// zone, where the period starts at local midnight); omitted = UTC. Each agent's
+    /// day is still their own local date: week `k` holds the agent-local dates
+    /// `first_date + 7k .. first_date + 7k + 7`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
+}
+
+impl Period {
+    /// The calendar date the period starts on, in the period's zone.
+    pub fn first_date(&self) -> NaiveDate {
+        let zone = self
+            .zone
+            .as_deref()
+            .and_then(|z| z.parse::<Tz>().ok())
+            .unwrap_or(Tz::UTC);
+        self.start.with_timezone(&zone).date_naive()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -201,9 +219,10 @@ pub struct Weights {
     pub min_hours: f64,
     /// Multiplier on the agents' own preference weights (per shift).
     pub preference: f64,
-    /// Fairness is not in the MIP objective: when > 0, group shifts are handed to
-    /// the member with the fewest hours that week, then fewest nights (for a night
-    /// shift) and weekend shifts (for a weekend shift); 0 = first member by order.
+    /// Spreading unsocial shifts (per shift): an agent's k-th night shift (any part
+    /// between 00:00 and 06:00 local) and k-th weekend shift (starting on a local
+    /// Saturday or Sunday) each cost `fairness * (k - 1)`, so two agents with one
+    /// night each cost less than one agent with two. Pinned shifts are not counted.
     pub fairness: f64,
 }
 impl Default for Weights {
@@ -255,6 +274,9 @@ impl Problem {
         }
         if p.interval_minutes != 15 && p.interval_minutes != 30 {
             return invalid("period.interval_minutes must be 15 or 30");
+        }
+        if let Some(zone) = &p.zone {
+            parse_zone("period", zone)?;
         }
         let step = i64::from(p.interval_minutes);
         if p.start.timestamp().rem_euclid(step * 60) != 0 {

@@ -72,7 +72,7 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
         }
     }
     let weeks = p.period.weeks.max(1) as usize;
-    let first_day = p.period.start.date_naive();
+    let first_day = p.period.first_date();
     let mut agents = Vec::new();
     let (mut nights_all, mut weekends_all) = (Vec::new(), Vec::new());
     for a in &p.agents {

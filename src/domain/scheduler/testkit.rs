@@ -93,6 +93,7 @@ pub fn problem(
             start: t(start),
             weeks: 1,
             interval_minutes: 30,
+            zone: None,
         },
         queues,
         agents,

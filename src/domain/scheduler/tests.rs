@@ -347,3 +347,103 @@ fn local_times_accept_hh_mm() {
     let t: Result<chrono::NaiveTime, _> = serde_json::from_str("\"08:00\"");
     assert_eq!(t.ok(), Some(hm(8, 0)));
 }
+
+#[test]
+fn night_shifts_are_spread_over_agents() {
+    // Two nights need one agent 00:00-04:00 UTC; either agent could take both (24 h apart).
+    let n = 336;
+    let q = queue("en", "en", n, |i| {
+        let (d, h) = dh(i);
+        if d < 2 && h < 4.0 {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    let a1 = agent("a1", "UTC", &["en"], &WEEK, hm(0, 0), hm(0, 0));
+    // A second language makes a2 its own group, so the MIP itself decides the split.
+    let a2 = agent("a2", "UTC", &["en", "sv"], &WEEK, hm(0, 0), hm(0, 0));
+    let p = problem(MON, vec![q], vec![a1, a2], vec![template("4h", 4, 60)]);
+    let r = solve_ok(&p);
+    let nights: Vec<u32> = r.kpis.agents.iter().map(|a| a.nights).collect();
+    assert_eq!(nights, vec![1, 1]);
+    assert_eq!(r.kpis.nights_spread, 0);
+    // 8 paid hours; both nights on one agent would add a fairness cost of 1.
+    assert_eq!(r.objective, 8.0);
+    assert_eq!(r.status, SolverStatus::Optimal);
+}
+
+#[test]
+fn model_chooses_staggered_breaks() {
+    // Two identical agents on Monday 09-17 with a 30-min break in hours 3-5 (12:00-14:00);
+    // the queue wants both all day except at 12:00 and at 13:00, where one is enough.
+    let n = 336;
+    let q = queue("en", "en", n, |i| match dh(i) {
+        (0, h) if h == 12.0 || h == 13.0 => 1.0,
+        (0, h) if (9.0..17.0).contains(&h) => 2.0,
+        _ => 0.0,
+    });
+    let mk = |id: &str| agent(id, "UTC", &["en"], &WEEK[..1], hm(9, 0), hm(17, 0));
+    let mut tpl = template("8h", 8, 60);
+    tpl.breaks = vec![BreakRule {
+        length_minutes: 30,
+        window_start_minutes: 180,
+        window_end_minutes: 300,
+    }];
+    let p = problem(MON, vec![q], vec![mk("a1"), mk("a2")], vec![tpl]);
+    let r = solve_ok(&p);
+    let mut breaks: Vec<u32> = r
+        .shifts
+        .iter()
+        .flat_map(|s| {
+            s.breaks
+                .iter()
+                .map(|b| b.start_utc.hour() * 60 + b.start_utc.minute())
+        })
+        .collect();
+    breaks.sort_unstable();
+    assert_eq!(breaks, vec![12 * 60, 13 * 60]);
+    // Exact cover: 16 paid hours and nothing else.
+    assert_eq!(r.objective, 16.0);
+    assert_eq!(r.model_objective, Some(16.0));
+    assert_eq!(r.status, SolverStatus::Optimal);
+}
+
+#[test]
+fn weeks_follow_the_period_zone_calendar() {
+    // Two weeks from Monday 00:00 Stockholm (23:00 UTC on Sunday). The agent may work one shift a
+    // week; Sunday 29 March (a DST day) is still in week one, Monday 30 March opens week two.
+    let start = t("2026-03-22T23:00:00Z");
+    let tz = chrono_tz::Europe::Stockholm;
+    let wanted = |i: usize| {
+        let at = (start + chrono::Duration::minutes(30 * i as i64)).with_timezone(&tz);
+        let day = at.date_naive().to_string();
+        (day == "2026-03-29" || day == "2026-03-30") && (10..14).contains(&at.hour())
+    };
+    let q = queue("sv", "sv", 672, |i| if wanted(i) { 1.0 } else { 0.0 });
+    let mut a = agent(
+        "a1",
+        "Europe/Stockholm",
+        &["sv"],
+        &[Weekday::Sun, Weekday::Mon],
+        hm(10, 0),
+        hm(14, 0),
+    );
+    a.contract = contract(0.0, 40.0, 1);
+    let mut p = problem(
+        "2026-03-22T23:00:00Z",
+        vec![q],
+        vec![a],
+        vec![template("4h", 4, 60)],
+    );
+    p.period.weeks = 2;
+    p.period.zone = Some("Europe/Stockholm".into());
+    let r = solve_ok(&p);
+    let days: Vec<String> = r
+        .shifts
+        .iter()
+        .map(|s| s.start_local.date_naive().to_string())
+        .collect();
+    assert_eq!(days, vec!["2026-03-29", "2026-03-30"]);
+    assert_eq!(r.kpis.agents[0].hours_per_week, vec![4.0, 4.0]);
+}

@@ -55,7 +55,7 @@ pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
     let pstart = p.period.start;
     let n = p.interval_count() as i64;
     let pend = pstart + Duration::minutes(n * step);
-    let first_date = pstart.date_naive();
+    let first_date = p.period.first_date();
     let weeks = i64::from(p.period.weeks.max(1));
     let agents: BTreeMap<&str, &Agent> = p.agents.iter().map(|a| (a.id.as_str(), a)).collect();
     let queue_idx: BTreeMap<&str, usize> = p

@@ -8,7 +8,7 @@ use chrono::{
     Weekday,
 };
 use chrono_tz::Tz;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn to_utc(tz: &Tz, n: NaiveDateTime) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&n) {
@@ -190,6 +190,25 @@ pub(super) fn check_contract(
                 None,
                 Some(y.start),
                 "rest between shifts below contract".into(),
+            );
+        }
+    }
+    // The scheduler's day is the agent's local date of the shift start: two shifts
+    // may not start on one local date (a split shift is not a template).
+    let mut starts: BTreeMap<NaiveDate, (u32, bool)> = BTreeMap::new();
+    for w in ws {
+        let e = starts.entry(w.date).or_insert((0, true));
+        e.0 += 1;
+        e.1 &= w.pinned;
+    }
+    for (d, (n, only_pinned)) in starts {
+        if n > 1 && !only_pinned {
+            v.push(
+                "one_shift_per_day",
+                id,
+                None,
+                None,
+                format!("{n} shifts start on local date {d}"),
             );
         }
     }

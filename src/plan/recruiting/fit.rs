@@ -6,7 +6,7 @@ use crate::db::{self, DbConnection, DbResult};
 use crate::domain::recruiting::application::agent_proficiency;
 use crate::domain::recruiting::fit::{fit_score, ApplicantProfile, FitScore, Shortfall};
 use crate::domain::scheduler::Roster;
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 /// The shortfalls of the latest solved schedule and its period.
@@ -34,9 +34,8 @@ pub fn latest_shortfalls(conn: &mut DbConnection) -> DbResult<Option<ShortfallPe
         .into_iter()
         .map(|q| (q.id, q.spec.language.primary().to_string()))
         .collect();
-    let start = schedule.period_start.and_time(NaiveTime::MIN).and_utc();
-    let weeks = i64::from(schedule.weeks.max(1));
-    let end = start + Duration::weeks(weeks);
+    let (start, end) = crate::plan::scheduling::period_bounds(&schedule);
+    let weeks = (end - start).num_weeks().max(1);
     let mut shortfalls = Vec::new();
     for q in &roster.queues {
         let Some(language) = languages.get(&q.queue_id) else {
