@@ -180,6 +180,7 @@ pub fn insert(conn: &mut DbConnection, spec: &AgentSpec) -> DbResult<AgentRecord
 /// Replaces an agent (and the sign-in email with it).
 pub fn update(conn: &mut DbConnection, id: &str, spec: &AgentSpec) -> DbResult<AgentRecord> {
     conn.transaction::<_, DbError, _>(|c| {
+        super::backend::begin_write(c)?;
         let created_at: NaiveDateTime =
             agents::table.find(id).select(agents::created_at).first(c)?;
         diesel::update(agents::table.find(id))

@@ -98,6 +98,7 @@ pub async fn offer_shift(
     let id = id.into_inner();
     let offer = run_db(&state, move |c| {
         c.transaction::<_, ApiError, _>(|c| {
+            crate::db::backend::begin_write(c)?;
             let shift = db::shifts::get(c, &id).map_err(missing("shift", &id))?;
             if shift.agent_id.as_deref() != Some(agent_id.as_str()) {
                 return Err(ApiError::not_found(format!("no shift with id {id}")));
@@ -293,6 +294,7 @@ pub async fn take_offer(
     let domain = state.config.mail_domain();
     let out = run_db(&state, move |c| {
         c.transaction::<_, ApiError, _>(|c| {
+            crate::db::backend::begin_write(c)?;
             let offer = requests::get_offer(c, &id).map_err(missing("shift offer", &id))?;
             if offer.offered_by == agent_id {
                 return Err(ApiError::conflict("you cannot take your own shift"));
@@ -347,6 +349,7 @@ pub async fn approve_offer(
     let id = id.into_inner();
     let out = run_db(&state, move |c| {
         c.transaction::<_, ApiError, _>(|c| {
+            crate::db::backend::begin_write(c)?;
             let offer = requests::get_offer(c, &id).map_err(missing("shift offer", &id))?;
             if offer.status != "requested" {
                 return Err(ApiError::conflict(format!(

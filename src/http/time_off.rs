@@ -280,6 +280,7 @@ fn decide(
     manager: &str,
 ) -> Result<DecisionView, ApiError> {
     c.transaction::<_, ApiError, _>(|c| {
+        crate::db::backend::begin_write(c)?;
         let row = db::time_off::get(c, id).map_err(missing("time-off request", id))?;
         let to = if approve { "approved" } else { "denied" };
         if !db::time_off::transition(c, id, "pending", to, note.as_deref(), Some(manager))? {

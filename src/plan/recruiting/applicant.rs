@@ -132,6 +132,7 @@ pub fn apply(
     let secret = token::new_token();
     let expires = now + Duration::hours(i64::from(rc.confirm_ttl_hours));
     conn.transaction::<_, RecruitError, _>(|c| {
+        crate::db::backend::begin_write(c)?;
         let existing = apps::find_by_email(c, posting_id, &form.email)?;
         let is_update = match &existing {
             None => {
@@ -208,6 +209,7 @@ pub fn confirm(
     let row = apps::find_by_confirm_token(conn, &token::digest(secret), now)?.ok_or_else(gone)?;
     let key = token::new_token();
     conn.transaction::<_, RecruitError, _>(|c| {
+        crate::db::backend::begin_write(c)?;
         apps::confirm(c, &row, &token::digest(&key)).map_err(|e| match e {
             DbError::NotFound => gone(),
             other => other.into(),
@@ -308,6 +310,7 @@ pub fn withdraw(conn: &mut DbConnection, key: &str) -> Result<ApplicationRow, Re
 /// Erases an application's personal data and every queued or sent email to it.
 pub fn erase(conn: &mut DbConnection, id: &str) -> Result<(), RecruitError> {
     conn.transaction::<_, RecruitError, _>(|c| {
+        crate::db::backend::begin_write(c)?;
         let row = apps::get(c, id)?;
         if row.erased {
             return Ok(());

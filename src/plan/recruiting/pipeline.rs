@@ -37,6 +37,7 @@ pub fn move_application(
     step: &Move,
 ) -> Result<ApplicationRow, RecruitError> {
     conn.transaction::<_, RecruitError, _>(|c| {
+        crate::db::backend::begin_write(c)?;
         let row = apps::get(c, id)?;
         if row.erased {
             return Err(RecruitError::Conflict(
