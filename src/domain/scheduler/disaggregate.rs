@@ -7,14 +7,14 @@
 
 use super::greedy::Plan;
 use super::grid::{Group, Inst};
-use super::model::MipResult;
+use super::model::Candidate;
 use super::split::split_group;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// Hand the MIP's group counts to members; returns the plan and the number of
 /// wanted shifts no member could take.
-pub(crate) fn disaggregate(inst: &Inst, mip: &MipResult, deadline: Instant) -> (Plan, u32) {
+pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, deadline: Instant) -> (Plan, u32) {
     let mut plan = Plan::new(inst);
     let mut dropped = 0;
     for (gi, g) in inst.groups.iter().enumerate() {
@@ -56,7 +56,7 @@ fn min_hours_short(inst: &Inst, g: &Group, plan: &Plan) -> f64 {
 }
 
 /// (option, break slot chosen by the MIP) per shift the MIP gave group `gi`.
-fn wanted_shifts(g: &Group, mip: &MipResult, gi: usize) -> Vec<(usize, Option<usize>)> {
+fn wanted_shifts(g: &Group, mip: &Candidate, gi: usize) -> Vec<(usize, Option<usize>)> {
     let mut wanted = Vec::new();
     for (o, &k) in mip.y[gi].iter().enumerate() {
         let mut slots: Vec<Option<usize>> = Vec::new();

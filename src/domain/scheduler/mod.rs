@@ -10,14 +10,17 @@
 //!    hours. Shift length is real elapsed time across DST changes.
 //! 3. [`greedy`]: a feasible roster respecting every hard rule exactly; it is the
 //!    warm start of the MIP and the fallback.
-//! 4. [`model`]: the group MIP (see its docs), solved by HiGHS with a time limit
-//!    and relative gap; group counts are handed to members by a deterministic
-//!    rule-checked disaggregation (fewest hours, nights, weekends first), then a
-//!    greedy repair adds shifts that still pay off.
-//! 5. [`assemble`]: exact break placement staggered against the requirement
-//!    curve and an LP split of working agents among their open queues; the
-//!    returned objective is computed on this final roster. The better of the MIP
-//!    roster and the greedy roster is returned.
+//! 4. [`model`]: the group MIP (see its docs, with [`contract_rows`]), solved in
+//!    stages by [`staged`] inside nine tenths of the time left (LP bound, RENS,
+//!    full MIP with a relative gap); every solution found is a candidate.
+//! 5. [`disaggregate`]: each candidate's group counts are handed to members with
+//!    every rule checked exactly (unsocial shifts to the fewest, then fewest
+//!    hours), with [`split`]'s per-member MIP where that strands a shift; then a
+//!    greedy repair adds shifts that still pay off and meets contract minimums.
+//! 6. [`assemble`]: break slots (the MIP's, or staggered against the requirement
+//!    curve) and an LP split of working agents among their open queues; the
+//!    returned objective is computed on this final roster. The best of the
+//!    candidates' rosters and the greedy roster is returned.
 //!
 //! Contract minimum hours: if unreachable with the agent's availability,
 //! templates and max shifts, the minimum is treated as unattainable (not
@@ -25,8 +28,8 @@
 //! with a dominant penalty and any miss is reported as `MinHoursNotMet`.
 //! Floors are enforced with a dominant penalty; every miss is reported with its
 //! cause. Days are the agent's local calendar day of the shift start; week `k`
-//! is local days `7k..7k+7` counted from the period's first UTC date (clamped to
-//! the period). At most one shift starts per local day. Work history before the
+//! is local days `7k..7k+7` counted from the period's first date in the period's
+//! zone (clamped to the period). At most one shift starts per local day. Work history before the
 //! period is not considered.
 
 mod assemble;
@@ -46,6 +49,7 @@ pub mod recompute;
 pub mod roster;
 mod rules;
 mod split;
+mod staged;
 pub mod validate;
 mod validate_rules;
 
@@ -109,21 +113,38 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                 meta.0.model_objective = Some(mip.objective);
                 meta.0.bound = Some(mip.bound);
                 meta.0.gap = Some(mip.gap);
-                let (mut plan, dropped) = disaggregate::disaggregate(&inst, &mip, deadline);
-                if dropped > 0 {
-                    diags.push(Diagnostic::DisaggregationDropped { shifts: dropped });
+                let mut mip_best: Option<(greedy::Plan, assemble::Final, u32)> = None;
+                for (k, candidate) in mip.candidates.iter().enumerate() {
+                    // The first candidate always gets built; later ones only in time.
+                    if k > 0 && Instant::now() >= deadline {
+                        break;
+                    }
+                    let (mut plan, dropped) =
+                        disaggregate::disaggregate(&inst, candidate, deadline);
+                    greedy::improve(&inst, &mut plan);
+                    greedy::fill_minimums(&inst, &mut plan);
+                    let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
+                    if mip_best
+                        .as_ref()
+                        .is_none_or(|(_, f, _)| fin.objective < f.objective - 1e-6)
+                    {
+                        mip_best = Some((plan, fin, dropped));
+                    }
                 }
-                greedy::improve(&inst, &mut plan);
-                greedy::fill_minimums(&inst, &mut plan);
-                let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
-                if fin.objective <= best.1.objective + 1e-6 {
-                    meta.0.status = mip.status;
-                    best = (plan, fin);
-                } else {
-                    diags.push(Diagnostic::Info {
-                        message: "greedy roster beat the disaggregated MIP roster; greedy returned"
-                            .into(),
-                    });
+                if let Some((plan, fin, dropped)) = mip_best {
+                    if dropped > 0 {
+                        diags.push(Diagnostic::DisaggregationDropped { shifts: dropped });
+                    }
+                    if fin.objective <= best.1.objective + 1e-6 {
+                        meta.0.status = mip.status;
+                        best = (plan, fin);
+                    } else {
+                        diags.push(Diagnostic::Info {
+                            message:
+                                "greedy roster beat the disaggregated MIP roster; greedy returned"
+                                    .into(),
+                        });
+                    }
                 }
             }
             Err(e) => diags.push(Diagnostic::Info {

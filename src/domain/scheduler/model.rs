@@ -22,19 +22,26 @@ use super::greedy::Plan;
 use super::grid::Inst;
 use super::roster::SolverStatus;
 use super::SolveOptions;
-use good_lp::{highs, variable, Expression, SolverModel, Variable};
+use good_lp::{variable, Expression, Variable};
 use std::collections::BTreeMap;
 
 pub(crate) struct MipResult {
+    /// Solutions found, best model objective first.
+    pub candidates: Vec<Candidate>,
+    /// Model objective of the first candidate.
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub status: SolverStatus,
+}
+
+/// One MIP solution as group counts.
+pub(crate) struct Candidate {
     /// Chosen count per group and option.
     pub y: Vec<Vec<u32>>,
     /// Per group and option: how many take the break at each slot of its span
     /// (empty for options without an exact break).
     pub breaks: Vec<Vec<Vec<u32>>>,
-    pub objective: f64,
-    pub bound: f64,
-    pub gap: f64,
-    pub status: SolverStatus,
 }
 
 /// Warm break counts of group `gi`: (option, slot) -> members of the greedy roster
@@ -207,71 +214,38 @@ pub(crate) fn solve(
         obj,
         cons,
     } = b;
-    let mut problem = vars.minimise(obj).using(highs);
-    for c in cons {
-        problem.add_constraint(c);
-    }
-    let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
-    let left = deadline
-        .saturating_duration_since(std::time::Instant::now())
-        .as_secs_f64()
-        .max(0.5);
-    model.set_option("output_flag", opts.verbose);
-    model.set_option("log_to_console", opts.verbose);
-    model.set_option("time_limit", left);
-    model.set_option("mip_rel_gap", opts.mip_gap);
-    model.set_option("threads", 1);
-    model.set_option("random_seed", opts.seed);
-    // More primal heuristics: with a time limit, incumbents matter more than cuts.
-    model.set_option("mip_heuristic_effort", 0.3);
-    model
-        .try_set_solution(Some(&warm), None, None, None)
-        .map_err(|e| format!("{e:?}"))?;
-    let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
-    let feasible = solved
-        .int_info_value(c"primal_solution_status")
-        .unwrap_or(0)
-        == 2;
-    if !feasible {
-        return Err(format!("no MIP solution ({:?})", solved.status()));
-    }
-    let gap = solved.mip_gap();
-    let status = match format!("{:?}", solved.status()).as_str() {
-        "Optimal" if gap <= 1e-6 => SolverStatus::Optimal,
-        "Optimal" | "ObjectiveBound" | "ObjectiveTarget" => SolverStatus::GapLimit,
-        _ => SolverStatus::TimeLimit,
-    };
-    let bound = solved
-        .double_info_value(c"mip_dual_bound")
-        .unwrap_or(f64::NEG_INFINITY);
-    let objective = solved.objective_value();
-    let sol = solved.get_solution();
-    let cols = sol.columns();
-    let count = |col: usize, max: usize| {
-        cols.get(col)
-            .copied()
-            .unwrap_or(0.0)
-            .round()
-            .clamp(0.0, max as f64) as u32
-    };
-    let mut y = Vec::with_capacity(ys.len());
-    let mut breaks = Vec::with_capacity(ys.len());
-    for ((ycols, bcols), g) in ys.iter().zip(&inst.groups) {
-        let size = g.members.len();
-        y.push(ycols.iter().map(|&v| count(v, size)).collect());
-        breaks.push(
-            bcols
-                .iter()
-                .map(|slots| slots.iter().map(|&v| count(v, size)).collect())
-                .collect(),
-        );
-    }
+    let solved = super::staged::solve(vars, obj, cons, warm, opts, deadline)?;
+    let candidates = solved
+        .candidates
+        .iter()
+        .map(|(cols, _)| {
+            let count = |col: usize, max: usize| {
+                cols.get(col)
+                    .copied()
+                    .unwrap_or(0.0)
+                    .round()
+                    .clamp(0.0, max as f64) as u32
+            };
+            let mut y = Vec::with_capacity(ys.len());
+            let mut breaks = Vec::with_capacity(ys.len());
+            for ((ycols, bcols), g) in ys.iter().zip(&inst.groups) {
+                let size = g.members.len();
+                y.push(ycols.iter().map(|&v| count(v, size)).collect());
+                breaks.push(
+                    bcols
+                        .iter()
+                        .map(|slots| slots.iter().map(|&v| count(v, size)).collect())
+                        .collect(),
+                );
+            }
+            Candidate { y, breaks }
+        })
+        .collect();
     Ok(MipResult {
-        y,
-        breaks,
-        objective,
-        bound,
-        gap,
-        status,
+        candidates,
+        objective: solved.candidates.first().map_or(f64::NAN, |c| c.1),
+        bound: solved.bound,
+        gap: solved.gap,
+        status: solved.status,
     })
 }

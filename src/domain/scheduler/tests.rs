@@ -60,6 +60,7 @@ fn dst_spring_forward_stockholm() {
     a.contract.min_rest_hours = 8.0;
     let mut tpl = template("8h", 8, 60);
     tpl.earliest_start = Some(hm(22, 0));
+    tpl.latest_start = Some(hm(22, 0));
     let p = problem(MON, vec![q], vec![a], vec![tpl]);
     let r = solve_ok(&p);
     // Saturday 28 March 22:00 CET -> 8 h elapsed -> Sunday 07:00 CEST.

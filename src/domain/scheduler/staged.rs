@@ -1,0 +1,206 @@
+//! How the built MIP is solved inside a time budget. HiGHS alone spends most of a
+//! short budget in root cut rounds that barely move the bound before its sub-MIP
+//! heuristics run, so the budget is staged:
+//! 1. the LP relaxation: its optimum is a valid lower bound of the MIP;
+//! 2. RENS: the MIP with every integer column fixed where the LP optimum is already
+//!    integral, so only the fractional decisions are searched;
+//! 3. the full MIP, warm-started from the better of that solution and the greedy
+//!    warm start, for the time left, unless the incumbent is already within the
+//!    requested gap of the LP bound.
+//!
+//! Every distinct solution found is returned as a candidate: the roster built from
+//! a solution that follows the LP (even one the model rates worse, say for contract
+//! minimums the roster's repair then meets) can beat the model's best once split
+//! among agents. The reported bound is the better of the LP optimum and HiGHS's
+//! dual bound.
+
+use super::roster::SolverStatus;
+use super::SolveOptions;
+use good_lp::{highs, variable, Constraint, Expression, ProblemVariables, SolverModel};
+use std::time::Instant;
+
+pub(crate) struct Solved {
+    /// (value per column in the order the variables were added, model objective),
+    /// best objective first.
+    pub candidates: Vec<(Vec<f64>, f64)>,
+    pub bound: f64,
+    /// Of the best candidate.
+    pub gap: f64,
+    pub status: SolverStatus,
+}
+
+struct Run {
+    cols: Vec<f64>,
+    objective: f64,
+    /// HiGHS's dual bound (for an LP, its optimum).
+    bound: f64,
+    optimal: bool,
+}
+
+fn seconds_left(deadline: Instant) -> f64 {
+    deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64()
+}
+
+/// Solve `vars` (with their definitions changed by `shape`) under `cons`.
+fn run(
+    vars: &ProblemVariables,
+    shape: &dyn Fn(usize, &good_lp::VariableDefinition) -> good_lp::VariableDefinition,
+    obj: &Expression,
+    cons: &[Constraint],
+    warm: Option<&[f64]>,
+    opts: &SolveOptions,
+    seconds: f64,
+) -> Result<Option<Run>, String> {
+    let mut shaped = ProblemVariables::new();
+    for (i, (_, def)) in vars.iter_variables_with_def().enumerate() {
+        shaped.add(shape(i, def));
+    }
+    let mut problem = shaped.minimise(obj.clone()).using(highs);
+    for c in cons {
+        problem.add_constraint(c.clone());
+    }
+    let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
+    model.set_option("output_flag", opts.verbose);
+    model.set_option("log_to_console", opts.verbose);
+    model.set_option("time_limit", seconds.max(0.2));
+    model.set_option("mip_rel_gap", opts.mip_gap);
+    model.set_option("threads", 1);
+    model.set_option("random_seed", opts.seed);
+    // More primal heuristics: with a time limit, incumbents matter more than cuts.
+    model.set_option("mip_heuristic_effort", 0.3);
+    if let Some(w) = warm {
+        model
+            .try_set_solution(Some(w), None, None, None)
+            .map_err(|e| format!("{e:?}"))?;
+    }
+    let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
+    if solved
+        .int_info_value(c"primal_solution_status")
+        .unwrap_or(0)
+        != 2
+    {
+        return Ok(None);
+    }
+    let status = format!("{:?}", solved.status());
+    let objective = solved.objective_value();
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .unwrap_or(if status == "Optimal" {
+            objective
+        } else {
+            f64::NEG_INFINITY
+        });
+    Ok(Some(Run {
+        cols: solved.get_solution().columns().to_vec(),
+        objective,
+        bound,
+        optimal: status == "Optimal",
+    }))
+}
+
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
+}
+
+pub(crate) fn solve(
+    vars: ProblemVariables,
+    obj: Expression,
+    cons: Vec<Constraint>,
+    warm: Vec<f64>,
+    opts: &SolveOptions,
+    deadline: Instant,
+) -> Result<Solved, String> {
+    let defs: Vec<good_lp::VariableDefinition> = vars
+        .iter_variables_with_def()
+        .map(|(_, d)| d.clone())
+        .collect();
+    let as_is = |_: usize, d: &good_lp::VariableDefinition| d.clone();
+    let relaxed =
+        |_: usize, d: &good_lp::VariableDefinition| variable().min(d.get_min()).max(d.get_max());
+    let lp = run(
+        &vars,
+        &relaxed,
+        &obj,
+        &cons,
+        None,
+        opts,
+        seconds_left(deadline) * 0.6,
+    )?
+    .filter(|r| r.optimal);
+    let lp_bound = lp.as_ref().map_or(f64::NEG_INFINITY, |r| r.objective);
+    let variables: Vec<good_lp::Variable> =
+        vars.iter_variables_with_def().map(|(v, _)| v).collect();
+    let warm_values: std::collections::HashMap<good_lp::Variable, f64> = variables
+        .iter()
+        .copied()
+        .zip(warm.iter().copied())
+        .collect();
+    let warm_objective = obj.eval_with(&warm_values);
+    let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
+    if let Some(lp) = &lp {
+        let integral = |i: usize| {
+            let v = lp.cols.get(i).copied().unwrap_or(f64::NAN);
+            (defs[i].is_integer() && (v - v.round()).abs() < 1e-6).then_some(v.round())
+        };
+        let fixed = |i: usize, d: &good_lp::VariableDefinition| match integral(i) {
+            Some(v) => d.clone().min(v).max(v),
+            None => d.clone(),
+        };
+        if let Some(r) = run(
+            &vars,
+            &fixed,
+            &obj,
+            &cons,
+            None,
+            opts,
+            seconds_left(deadline) * 0.5,
+        )? {
+            found.push((r.cols, r.objective));
+        }
+    }
+    let mut bound = lp_bound;
+    let best_so_far = found
+        .first()
+        .map_or(warm_objective, |(_, o)| o.min(warm_objective));
+    if relative_gap(best_so_far, lp_bound) > opts.mip_gap && seconds_left(deadline) > 0.2 {
+        let start = match found.first() {
+            Some((c, o)) if *o < warm_objective => &c[..],
+            _ => &warm[..],
+        };
+        if let Some(r) = run(
+            &vars,
+            &as_is,
+            &obj,
+            &cons,
+            Some(start),
+            opts,
+            seconds_left(deadline),
+        )? {
+            bound = bound.max(r.bound);
+            found.push((r.cols, r.objective));
+        }
+    }
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    found.dedup_by(|a, b| a.0 == b.0);
+    let Some(objective) = found.first().map(|(_, o)| *o) else {
+        return Err("no MIP solution in the time limit".into());
+    };
+    let gap = relative_gap(objective, bound);
+    let status = if gap <= 1e-6 {
+        SolverStatus::Optimal
+    } else if gap <= opts.mip_gap {
+        SolverStatus::GapLimit
+    } else {
+        SolverStatus::TimeLimit
+    };
+    Ok(Solved {
+        candidates: found,
+        bound,
+        gap,
+        status,
+    })
+}
