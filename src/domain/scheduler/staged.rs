@@ -1,7 +1,8 @@
 //! How the built MIP is solved inside a time budget. HiGHS alone spends most of a
 //! short budget in root cut rounds that barely move the bound before its sub-MIP
 //! heuristics run, so the budget is staged:
-//! 1. the LP relaxation: its optimum is a valid lower bound of the MIP;
+//! 1. the LP relaxation, with the whole budget if it needs it (the full MIP would
+//!    solve it first anyway): its optimum is a valid lower bound of the MIP;
 //! 2. RENS: the MIP with every integer column fixed where the LP optimum is already
 //!    integral, so only the fractional decisions are searched;
 //! 3. the full MIP, warm-started from the better of that solution and the greedy
@@ -128,7 +129,7 @@ pub(crate) fn solve(
         &cons,
         None,
         opts,
-        seconds_left(deadline) * 0.6,
+        seconds_left(deadline),
     )?
     .filter(|r| r.optimal);
     let lp_bound = lp.as_ref().map_or(f64::NEG_INFINITY, |r| r.objective);
