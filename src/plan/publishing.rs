@@ -70,7 +70,7 @@ pub fn publish(
             .ok_or_else(|| {
                 DbError::Corrupt(format!("schedule {schedule_id} has no readable roster"))
             })?;
-        let (start, end) = super::scheduling::period_bounds(&schedule);
+        let (start, end) = super::scheduling::period_bounds(&schedule, &roster);
         let (period_start, period_end) = (start.naive_utc(), end.naive_utc());
         let queues = queue_labels(c)?;
         let default_queue: Vec<String> =

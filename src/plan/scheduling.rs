@@ -61,20 +61,20 @@ fn local_instant(zone: chrono_tz::Tz, date: NaiveDate, minutes: u16) -> Option<D
         .map(|t| t.with_timezone(&Utc))
 }
 
-/// The UTC bounds of a stored schedule's period: those of the problem it was solved for (a period
-/// starts at local midnight in its zone), or 00:00 UTC on its first date before it was solved.
-pub fn period_bounds(schedule: &db::schedules::ScheduleRow) -> (DateTime<Utc>, DateTime<Utc>) {
-    #[derive(serde::Deserialize)]
-    struct PeriodOnly {
-        period: scheduler::Period,
-    }
-    let start = schedule
-        .problem
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<PeriodOnly>(p).ok())
+/// The UTC bounds of a solved schedule's period: its roster's queue intervals start where the
+/// period starts (at local midnight in the period's zone); 00:00 UTC on its first date if the
+/// roster has none.
+pub fn period_bounds(
+    schedule: &db::schedules::ScheduleRow,
+    roster: &scheduler::Roster,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = roster
+        .queues
+        .iter()
+        .find_map(|q| q.intervals.first())
         .map_or_else(
             || schedule.period_start.and_time(NaiveTime::MIN).and_utc(),
-            |p| p.period.start,
+            |i| i.start_utc,
         );
     let weeks = i64::from(schedule.weeks.clamp(1, 6));
     (start, start + chrono::Duration::weeks(weeks))

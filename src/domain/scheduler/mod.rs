@@ -94,7 +94,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     let gplan = greedy::build(&inst);
     let gfin = assemble::assemble(&inst, &gplan).map_err(ScheduleError::Solver)?;
     let mut diags = Vec::new();
-    let mut meta = (output::Meta {
+    let mut meta = output::Meta {
         status: SolverStatus::GreedyFallback,
         model_objective: None,
         bound: None,
@@ -102,7 +102,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         greedy_objective: gfin.objective,
         solve_seconds: 0.0,
         diagnostics: Vec::new(),
-    },);
+    };
     let mut best = (gplan, gfin);
     if opts.use_mip {
         // A tenth of what is left stays for splitting group shifts among members.
@@ -110,9 +110,9 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         let mip_deadline = deadline - left / 10;
         match model::solve(&inst, &best.0, &best.1, opts, mip_deadline) {
             Ok(mip) => {
-                meta.0.model_objective = Some(mip.objective);
-                meta.0.bound = Some(mip.bound);
-                meta.0.gap = Some(mip.gap);
+                meta.model_objective = Some(mip.objective);
+                meta.bound = Some(mip.bound);
+                meta.gap = Some(mip.gap);
                 let mut mip_best: Option<(greedy::Plan, assemble::Final, u32)> = None;
                 for (k, candidate) in mip.candidates.iter().enumerate() {
                     // The first candidate always gets built; later ones only in time.
@@ -136,7 +136,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                         diags.push(Diagnostic::DisaggregationDropped { shifts: dropped });
                     }
                     if fin.objective <= best.1.objective + 1e-6 {
-                        meta.0.status = mip.status;
+                        meta.status = mip.status;
                         best = (plan, fin);
                     } else {
                         diags.push(Diagnostic::Info {
@@ -156,9 +156,9 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     let mut all = diagnose::contract_diagnostics(&inst, &plan);
     all.extend(diagnose::shortfall_diagnostics(&inst, &plan, &fin));
     all.extend(diags);
-    meta.0.diagnostics = all;
-    meta.0.solve_seconds = t0.elapsed().as_secs_f64();
-    Ok(output::build(&inst, &fin, meta.0))
+    meta.diagnostics = all;
+    meta.solve_seconds = t0.elapsed().as_secs_f64();
+    Ok(output::build(&inst, &fin, meta))
 }
 
 #[cfg(test)]

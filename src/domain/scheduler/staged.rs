@@ -185,6 +185,10 @@ pub(crate) fn solve(
             found.push((r.cols, r.objective));
         }
     }
+    if found.is_empty() && relative_gap(warm_objective, bound) <= opts.mip_gap {
+        // The warm start is already within the gap: it is the MIP's answer.
+        found.push((warm, warm_objective));
+    }
     found.sort_by(|a, b| a.1.total_cmp(&b.1));
     found.dedup_by(|a, b| a.0 == b.0);
     let Some(objective) = found.first().map(|(_, o)| *o) else {

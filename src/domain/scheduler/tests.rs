@@ -362,15 +362,18 @@ fn night_shifts_are_spread_over_agents() {
         }
     });
     let a1 = agent("a1", "UTC", &["en"], &WEEK, hm(0, 0), hm(0, 0));
-    // A second language makes a2 its own group, so the MIP itself decides the split.
-    let a2 = agent("a2", "UTC", &["en", "sv"], &WEEK, hm(0, 0), hm(0, 0));
+    // A second language makes a2 its own group, so the MIP itself decides the split. a2 would
+    // rather start at 01:00: without fairness both nights go to a1 (8 against 8.5).
+    let mut a2 = agent("a2", "UTC", &["en", "sv"], &WEEK, hm(0, 0), hm(0, 0));
+    a2.preferences.preferred_start_times = vec![hm(1, 0)];
+    a2.preferences.start_weight = 0.5;
     let p = problem(MON, vec![q], vec![a1, a2], vec![template("4h", 4, 60)]);
     let r = solve_ok(&p);
     let nights: Vec<u32> = r.kpis.agents.iter().map(|a| a.nights).collect();
     assert_eq!(nights, vec![1, 1]);
     assert_eq!(r.kpis.nights_spread, 0);
-    // 8 paid hours; both nights on one agent would add a fairness cost of 1.
-    assert_eq!(r.objective, 8.0);
+    // 8 paid hours and a2's 0.5; both nights on a1 would add a fairness cost of 1.
+    assert_eq!(r.objective, 8.5);
     assert_eq!(r.status, SolverStatus::Optimal);
 }
 

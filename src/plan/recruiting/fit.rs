@@ -34,7 +34,7 @@ pub fn latest_shortfalls(conn: &mut DbConnection) -> DbResult<Option<ShortfallPe
         .into_iter()
         .map(|q| (q.id, q.spec.language.primary().to_string()))
         .collect();
-    let (start, end) = crate::plan::scheduling::period_bounds(&schedule);
+    let (start, end) = crate::plan::scheduling::period_bounds(&schedule, &roster);
     let weeks = (end - start).num_weeks().max(1);
     let mut shortfalls = Vec::new();
     for q in &roster.queues {
