@@ -15,8 +15,14 @@ use std::collections::BTreeMap;
 pub(crate) struct Builder {
     pub vars: ProblemVariables,
     pub warm: Vec<f64>,
+    /// Per column: whether a RENS stage may fix it at an integral LP value
+    /// (false for bookkeeping integers such as week-pattern counts, whose fixing
+    /// would over-constrain the decisions left free).
+    pub fixable: Vec<bool>,
     pub obj: Expression,
     pub cons: Vec<good_lp::Constraint>,
+    /// Rows that only tighten the aggregate relaxation (week patterns).
+    pub tightening: Vec<good_lp::Constraint>,
 }
 
 impl Builder {
@@ -24,12 +30,22 @@ impl Builder {
         Builder {
             vars: ProblemVariables::new(),
             warm: Vec::new(),
+            fixable: Vec::new(),
             obj: Expression::default(),
             cons: Vec::new(),
+            tightening: Vec::new(),
         }
     }
     pub fn var(&mut self, def: good_lp::VariableDefinition, warm: f64, cost: f64) -> Variable {
         self.var_idx(def, warm, cost).0
+    }
+    /// A variable a RENS stage leaves free (see [`Builder::fixable`]).
+    pub fn var_unfixed(&mut self, def: good_lp::VariableDefinition, warm: f64) -> Variable {
+        let v = self.var(def, warm, 0.0);
+        if let Some(last) = self.fixable.last_mut() {
+            *last = false;
+        }
+        v
     }
     /// Variables are added in order, so the HiGHS column is the position.
     pub fn var_idx(
@@ -41,6 +57,7 @@ impl Builder {
         let col = self.warm.len();
         let v = self.vars.add(def);
         self.warm.push(warm);
+        self.fixable.push(true);
         if cost != 0.0 {
             self.obj.add_mul(cost, v);
         }

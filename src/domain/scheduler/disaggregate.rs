@@ -12,16 +12,26 @@ use super::split::split_group;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// Hand the MIP's group counts to members; returns the plan and the number of
-/// wanted shifts no member could take.
-pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, deadline: Instant) -> (Plan, u32) {
+/// The MIP's group counts handed to members.
+pub(crate) struct Handed {
+    pub plan: Plan,
+    /// Wanted shifts no member could take.
+    pub dropped: u32,
+    /// Members of the groups that stranded shifts or fell short of a contract
+    /// minimum: where a coverage-aware re-optimisation should look first.
+    pub troubled: Vec<usize>,
+}
+
+/// Hand the MIP's group counts to members.
+pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, deadline: Instant) -> Handed {
     let mut plan = Plan::new(inst);
     let mut dropped = 0;
+    let mut troubled = Vec::new();
     for (gi, g) in inst.groups.iter().enumerate() {
         let wanted = wanted_shifts(g, mip, gi);
         let before = plan.clone();
         let mut lost = hand_out(inst, g, wanted.clone(), &mut plan);
-        let short = min_hours_short(inst, g, &plan);
+        let mut short = min_hours_short(inst, g, &plan);
         if lost == 0 && short == 0.0 {
             continue;
         }
@@ -33,14 +43,22 @@ pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, deadline: Instant) -> (
             let mut trial = before;
             let rest = apply_split(inst, g, &split, wanted, &mut trial);
             let trial_lost = hand_out(inst, g, rest, &mut trial);
-            if (trial_lost, min_hours_short(inst, g, &trial)) < (lost, short) {
+            let trial_short = min_hours_short(inst, g, &trial);
+            if (trial_lost, trial_short) < (lost, short) {
                 plan = trial;
-                lost = trial_lost;
+                (lost, short) = (trial_lost, trial_short);
             }
         }
         dropped += lost;
+        if lost > 0 || short > 0.0 {
+            troubled.extend(g.members.iter().copied());
+        }
     }
-    (plan, dropped)
+    Handed {
+        plan,
+        dropped,
+        troubled,
+    }
 }
 
 /// Hours the group's members miss of their attainable weekly minimums.

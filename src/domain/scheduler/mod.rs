@@ -20,7 +20,11 @@
 //! 6. [`assemble`]: break slots (the MIP's, or staggered against the requirement
 //!    curve) and an LP split of working agents among their open queues; the
 //!    returned objective is computed on this final roster. The best of the
-//!    candidates' rosters and the greedy roster is returned.
+//!    candidates' rosters and the greedy roster is kept.
+//! 7. [`refine`]: while time is left and the roster is above the requested gap
+//!    of the bound, a few agents at a time are re-solved exactly against what
+//!    everyone else covers (large-neighbourhood search), starting with the
+//!    groups the split left short.
 //!
 //! Contract minimum hours: if unreachable with the agent's availability,
 //! templates and max shifts, the minimum is treated as unattainable (not
@@ -44,8 +48,10 @@ mod grid;
 mod model;
 mod options;
 mod output;
+mod patterns;
 pub mod problem;
 pub mod recompute;
+mod refine;
 pub mod roster;
 mod rules;
 mod split;
@@ -104,8 +110,10 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         diagnostics: Vec::new(),
     };
     let mut best = (gplan, gfin);
+    let mut troubled = Vec::new();
     if opts.use_mip {
-        // A tenth of what is left stays for splitting group shifts among members.
+        // A tenth of what is left stays for splitting group shifts among members
+        // and refining the roster (more when the MIP stops early on its gap).
         let left = deadline.saturating_duration_since(Instant::now());
         let mip_deadline = deadline - left / 10;
         match model::solve(&inst, &best.0, &best.1, opts, mip_deadline) {
@@ -119,8 +127,8 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                     if k > 0 && Instant::now() >= deadline {
                         break;
                     }
-                    let (mut plan, dropped) =
-                        disaggregate::disaggregate(&inst, candidate, deadline);
+                    let handed = disaggregate::disaggregate(&inst, candidate, deadline);
+                    let mut plan = handed.plan;
                     greedy::improve(&inst, &mut plan);
                     greedy::fill_minimums(&inst, &mut plan);
                     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
@@ -128,7 +136,8 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                         .as_ref()
                         .is_none_or(|(_, f, _)| fin.objective < f.objective - 1e-6)
                     {
-                        mip_best = Some((plan, fin, dropped));
+                        troubled = handed.troubled;
+                        mip_best = Some((plan, fin, handed.dropped));
                     }
                 }
                 if let Some((plan, fin, dropped)) = mip_best {
@@ -150,6 +159,18 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
             Err(e) => diags.push(Diagnostic::Info {
                 message: format!("MIP returned no solution ({e}); greedy roster returned"),
             }),
+        }
+        if let Some(bound) = meta.bound.filter(|_| Instant::now() < deadline) {
+            let (refined, stats) = refine::refine(&inst, opts, best, bound, &troubled, deadline);
+            best = refined;
+            if stats.improved > 0 {
+                diags.push(Diagnostic::Info {
+                    message: format!(
+                        "roster refined: {} of {} re-optimised groups of agents lowered the objective",
+                        stats.improved, stats.steps
+                    ),
+                });
+            }
         }
     }
     let (plan, fin) = best;

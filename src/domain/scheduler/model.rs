@@ -14,12 +14,16 @@
 //!   consecutive days off, weekends worked via `z >= w_sat, z >= w_sun`. These are
 //!   exact for singleton groups and valid aggregate relaxations for larger groups;
 //!   the exact rules are enforced again when shifts are handed to members.
+//! * per group of several members and week: how many members work each set of
+//!   days the contract allows inside the week ([`super::patterns`]), linked to the
+//!   day's shift count, so day-level rules hold for the hand-out, not just the totals.
 //! * attainable weekly minimum hours: soft with a dominant penalty (reported if missed).
 
 use super::assemble::Final;
 use super::contract_rows::{add_contract_rows, spread_unsocial, Builder, Counts};
 use super::greedy::Plan;
-use super::grid::Inst;
+use super::grid::{Group, Inst};
+use super::patterns::add_week_patterns;
 use super::roster::SolverStatus;
 use super::SolveOptions;
 use good_lp::{variable, Expression, Variable};
@@ -28,7 +32,7 @@ use std::collections::BTreeMap;
 pub(crate) struct MipResult {
     /// Solutions found, best model objective first.
     pub candidates: Vec<Candidate>,
-    /// Model objective of the first candidate.
+    /// Best objective of a solution of the whole model (the warm start's if none).
     pub objective: f64,
     pub bound: f64,
     pub gap: f64,
@@ -46,13 +50,7 @@ pub(crate) struct Candidate {
 
 /// Warm break counts of group `gi`: (option, slot) -> members of the greedy roster
 /// taking that option with its break at that slot.
-fn warm_break_counts(
-    inst: &Inst,
-    gi: usize,
-    plan: &Plan,
-    warm_roster: &Final,
-) -> BTreeMap<(usize, usize), f64> {
-    let g = &inst.groups[gi];
+fn warm_break_counts(g: &Group, plan: &Plan, warm_roster: &Final) -> BTreeMap<(usize, usize), f64> {
     let mut out = BTreeMap::new();
     for &m in &g.members {
         for pk in &plan.picks[m] {
@@ -72,6 +70,10 @@ fn warm_break_counts(
     out
 }
 
+/// HiGHS columns of one group: its `y` per option and its break slots per option.
+type GroupCols = (Vec<usize>, Vec<Vec<usize>>);
+
+/// The MIP of the whole instance over its groups.
 pub(crate) fn solve(
     inst: &Inst,
     plan: &Plan,
@@ -79,12 +81,27 @@ pub(crate) fn solve(
     opts: &SolveOptions,
     deadline: std::time::Instant,
 ) -> Result<MipResult, String> {
+    let (b, ys) = build(inst, &inst.groups, plan, warm_roster, None);
+    solve_built(b, &ys, &inst.groups, opts, deadline)
+}
+
+/// Build the model over `groups` (the instance's, or singletons of some agents).
+/// With `fixed` (coverage per queue and interval of every agent outside `groups`)
+/// only the intervals the groups can touch get coverage rows, net of `fixed`: the
+/// model then re-optimises those agents against what the others already cover.
+pub(crate) fn build(
+    inst: &Inst,
+    groups: &[Group],
+    plan: &Plan,
+    warm_roster: &Final,
+    fixed: Option<&[Vec<f64>]>,
+) -> (Builder, Vec<GroupCols>) {
     let w = &inst.p.weights;
     let ih = inst.hours(1);
     let mut b = Builder::new();
-    let mut ys: Vec<(Vec<usize>, Vec<Vec<usize>>)> = Vec::with_capacity(inst.groups.len());
+    let mut ys: Vec<GroupCols> = Vec::with_capacity(groups.len());
     let mut covq: Vec<BTreeMap<usize, Expression>> = vec![BTreeMap::new(); inst.p.queues.len()];
-    for (gi, g) in inst.groups.iter().enumerate() {
+    for g in groups {
         let cnt = g.members.len() as f64;
         let mut wy = vec![0.0; g.options.len()];
         for &m in &g.members {
@@ -107,7 +124,7 @@ pub(crate) fn solve(
                 &mut b, &g.options, &g.members, &y, &warm, w.fairness, inst.weeks,
             );
         }
-        let warm_breaks = warm_break_counts(inst, gi, plan, warm_roster);
+        let warm_breaks = warm_break_counts(g, plan, warm_roster);
         // Coverage rows.
         let mut on: BTreeMap<usize, Expression> = BTreeMap::new();
         let mut bcols: Vec<Vec<usize>> = vec![Vec::new(); g.options.len()];
@@ -169,24 +186,38 @@ pub(crate) fn solve(
             let pc = pconst.get(&t).copied().unwrap_or(0.0);
             b.cons.push((sum - expr).eq(pc));
         }
-        add_contract_rows(
-            &mut b,
-            inst,
-            &Counts {
-                options: &g.options,
-                by_day: &g.by_day,
-                y: &y.iter().copied().map(Some).collect::<Vec<_>>(),
-                warm: &wy,
-                members: &g.members,
-            },
-        );
+        let counts = Counts {
+            options: &g.options,
+            by_day: &g.by_day,
+            y: &y.iter().copied().map(Some).collect::<Vec<_>>(),
+            warm: &wy,
+            members: &g.members,
+        };
+        add_contract_rows(&mut b, inst, &counts);
+        let member_days: Vec<Vec<i64>> = g
+            .members
+            .iter()
+            .map(|&m| {
+                plan.picks[m]
+                    .iter()
+                    .map(|pk| g.options[pk.opt].day)
+                    .collect()
+            })
+            .collect();
+        add_week_patterns(&mut b, inst, &counts, &member_days);
         ys.push((ycols, bcols));
     }
     for (q, qq) in inst.p.queues.iter().enumerate() {
         for t in (0..inst.n).filter(|&t| inst.open[q][t]) {
-            let cov = covq[q].remove(&t).unwrap_or_default();
-            let (r, fl) = (qq.required[t], f64::from(qq.floor));
-            let c0 = warm_roster.cov[q][t];
+            let cov = match (covq[q].remove(&t), fixed) {
+                (Some(cov), _) => cov,
+                // Nobody in the model can change this interval: a constant.
+                (None, Some(_)) => continue,
+                (None, None) => Expression::default(),
+            };
+            let others = fixed.map_or(0.0, |f| f[q][t]);
+            let (r, fl) = (qq.required[t] - others, f64::from(qq.floor) - others);
+            let c0 = warm_roster.cov[q][t] - others;
             let s = (r - c0).max(0.0);
             let u1 = b.var(variable().min(0.0).max(1.0), s.min(1.0), ih * w.under[0]);
             let u2 = b.var(
@@ -208,44 +239,52 @@ pub(crate) fn solve(
             }
         }
     }
-    let Builder {
-        vars,
-        warm,
-        obj,
-        cons,
-    } = b;
-    let solved = super::staged::solve(vars, obj, cons, warm, opts, deadline)?;
+    (b, ys)
+}
+
+/// Solve a built model and read every solution back as counts per group.
+pub(crate) fn solve_built(
+    b: Builder,
+    ys: &[GroupCols],
+    groups: &[Group],
+    opts: &SolveOptions,
+    deadline: std::time::Instant,
+) -> Result<MipResult, String> {
+    let solved = super::staged::solve(b, opts, deadline)?;
     let candidates = solved
         .candidates
         .iter()
-        .map(|(cols, _)| {
-            let count = |col: usize, max: usize| {
-                cols.get(col)
-                    .copied()
-                    .unwrap_or(0.0)
-                    .round()
-                    .clamp(0.0, max as f64) as u32
-            };
-            let mut y = Vec::with_capacity(ys.len());
-            let mut breaks = Vec::with_capacity(ys.len());
-            for ((ycols, bcols), g) in ys.iter().zip(&inst.groups) {
-                let size = g.members.len();
-                y.push(ycols.iter().map(|&v| count(v, size)).collect());
-                breaks.push(
-                    bcols
-                        .iter()
-                        .map(|slots| slots.iter().map(|&v| count(v, size)).collect())
-                        .collect(),
-                );
-            }
-            Candidate { y, breaks }
-        })
+        .map(|(cols, _)| decode(cols, ys, groups))
         .collect();
     Ok(MipResult {
         candidates,
-        objective: solved.candidates.first().map_or(f64::NAN, |c| c.1),
+        objective: solved.objective,
         bound: solved.bound,
         gap: solved.gap,
         status: solved.status,
     })
+}
+
+/// Group counts of one solution (values per HiGHS column).
+pub(crate) fn decode(cols: &[f64], ys: &[GroupCols], groups: &[Group]) -> Candidate {
+    let count = |col: usize, max: usize| {
+        cols.get(col)
+            .copied()
+            .unwrap_or(0.0)
+            .round()
+            .clamp(0.0, max as f64) as u32
+    };
+    let mut y = Vec::with_capacity(ys.len());
+    let mut breaks = Vec::with_capacity(ys.len());
+    for ((ycols, bcols), g) in ys.iter().zip(groups) {
+        let size = g.members.len();
+        y.push(ycols.iter().map(|&v| count(v, size)).collect());
+        breaks.push(
+            bcols
+                .iter()
+                .map(|slots| slots.iter().map(|&v| count(v, size)).collect())
+                .collect(),
+        );
+    }
+    Candidate { y, breaks }
 }

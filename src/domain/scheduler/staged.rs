@@ -5,6 +5,9 @@
 //!    solve it first anyway): its optimum is a valid lower bound of the MIP;
 //! 2. RENS: the MIP with every integer column fixed where the LP optimum is already
 //!    integral, so only the fractional decisions are searched;
+//!    if that finds nothing better than the warm start (many fractional columns),
+//!    the same search without the week-pattern rows still yields a solution that
+//!    follows the LP, for the split only;
 //! 3. the full MIP, warm-started from the better of that solution and the greedy
 //!    warm start, for the time left, unless the incumbent is already within the
 //!    requested gap of the LP bound.
@@ -15,15 +18,19 @@
 //! among agents. The reported bound is the better of the LP optimum and HiGHS's
 //! dual bound.
 
+use super::contract_rows::Builder;
 use super::roster::SolverStatus;
 use super::SolveOptions;
 use good_lp::{highs, variable, Constraint, Expression, ProblemVariables, SolverModel};
 use std::time::Instant;
 
 pub(crate) struct Solved {
-    /// (value per column in the order the variables were added, model objective),
-    /// best objective first.
+    /// (value per column in the order the variables were added, model objective):
+    /// solutions of the whole model, best first, then any of the model without its
+    /// tightening rows.
     pub candidates: Vec<(Vec<f64>, f64)>,
+    /// Best solution of the whole model (the warm start's if none was found).
+    pub objective: f64,
     pub bound: f64,
     /// Of the best candidate.
     pub gap: f64,
@@ -103,18 +110,45 @@ fn run(
     }))
 }
 
-fn relative_gap(objective: f64, bound: f64) -> f64 {
-    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
-}
-
-pub(crate) fn solve(
+/// One MIP run from the warm start, for re-optimising a part of a roster whose
+/// current shifts are already a good incumbent: HiGHS's improvement heuristics
+/// start from it at once. `None` when HiGHS kept nothing (it then had no time).
+pub(crate) fn from_warm_start(
     vars: ProblemVariables,
     obj: Expression,
     cons: Vec<Constraint>,
     warm: Vec<f64>,
     opts: &SolveOptions,
     deadline: Instant,
-) -> Result<Solved, String> {
+) -> Result<Option<(Vec<f64>, f64)>, String> {
+    let as_is = |_: usize, d: &good_lp::VariableDefinition| d.clone();
+    let run = run(
+        &vars,
+        &as_is,
+        &obj,
+        &cons,
+        Some(&warm),
+        opts,
+        seconds_left(deadline),
+    )?;
+    Ok(run.map(|r| (r.cols, r.objective)))
+}
+
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
+}
+
+pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Result<Solved, String> {
+    let Builder {
+        vars,
+        warm,
+        fixable,
+        obj,
+        mut cons,
+        tightening,
+    } = b;
+    let loose = cons.len();
+    cons.extend(tightening);
     let defs: Vec<good_lp::VariableDefinition> = vars
         .iter_variables_with_def()
         .map(|(_, d)| d.clone())
@@ -141,16 +175,21 @@ pub(crate) fn solve(
         .zip(warm.iter().copied())
         .collect();
     let warm_objective = obj.eval_with(&warm_values);
+    // Solutions of the whole model, and solutions of the model without its
+    // tightening rows (only ever candidates for the split, never the answer's gap).
     let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
+    let mut loose_found: Vec<(Vec<f64>, f64)> = Vec::new();
     if let Some(lp) = &lp {
         let integral = |i: usize| {
             let v = lp.cols.get(i).copied().unwrap_or(f64::NAN);
-            (defs[i].is_integer() && (v - v.round()).abs() < 1e-6).then_some(v.round())
+            let may_fix = defs[i].is_integer() && fixable.get(i).copied().unwrap_or(true);
+            (may_fix && (v - v.round()).abs() < 1e-6).then_some(v.round())
         };
         let fixed = |i: usize, d: &good_lp::VariableDefinition| match integral(i) {
             Some(v) => d.clone().min(v).max(v),
             None => d.clone(),
         };
+        let share = if cons.len() > loose { 0.35 } else { 0.5 };
         if let Some(r) = run(
             &vars,
             &fixed,
@@ -158,9 +197,25 @@ pub(crate) fn solve(
             &cons,
             None,
             opts,
-            seconds_left(deadline) * 0.5,
+            seconds_left(deadline) * share,
         )? {
             found.push((r.cols, r.objective));
+        }
+        // With many fractional columns the tightening rows can keep HiGHS from any
+        // solution in a short budget; the same search without them still gives the
+        // split a solution that follows the LP.
+        if cons.len() > loose && found.first().is_none_or(|f| f.1 >= warm_objective) {
+            if let Some(r) = run(
+                &vars,
+                &fixed,
+                &obj,
+                &cons[..loose],
+                None,
+                opts,
+                seconds_left(deadline) * 0.5,
+            )? {
+                loose_found.push((r.cols, r.objective));
+            }
         }
     }
     let mut bound = lp_bound;
@@ -185,16 +240,18 @@ pub(crate) fn solve(
             found.push((r.cols, r.objective));
         }
     }
-    if found.is_empty() && relative_gap(warm_objective, bound) <= opts.mip_gap {
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    found.dedup_by(|a, b| a.0 == b.0);
+    let objective = found.first().map_or(warm_objective, |(_, o)| *o);
+    let gap = relative_gap(objective, bound);
+    if found.is_empty() && gap <= opts.mip_gap {
         // The warm start is already within the gap: it is the MIP's answer.
         found.push((warm, warm_objective));
     }
-    found.sort_by(|a, b| a.1.total_cmp(&b.1));
-    found.dedup_by(|a, b| a.0 == b.0);
-    let Some(objective) = found.first().map(|(_, o)| *o) else {
+    found.extend(loose_found);
+    if found.is_empty() {
         return Err("no MIP solution in the time limit".into());
-    };
-    let gap = relative_gap(objective, bound);
+    }
     let status = if gap <= 1e-6 {
         SolverStatus::Optimal
     } else if gap <= opts.mip_gap {
@@ -204,6 +261,7 @@ pub(crate) fn solve(
     };
     Ok(Solved {
         candidates: found,
+        objective,
         bound,
         gap,
         status,

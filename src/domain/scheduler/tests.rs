@@ -451,3 +451,38 @@ fn weeks_follow_the_period_zone_calendar() {
     assert_eq!(days, vec!["2026-03-29", "2026-03-30"]);
     assert_eq!(r.kpis.agents[0].hours_per_week, vec![4.0, 4.0]);
 }
+
+#[test]
+fn identical_agents_cover_every_day_with_two_days_off_together() {
+    // Six identical agents, five 8-h days each with their two days off together,
+    // and four needed every day: 28 of 30 possible shifts, so a full cover exists
+    // only if the days off interlock (as two copies of Mon-Tue / Wed-Thu / Fri-Sat off).
+    let n = 336;
+    let q = queue("en", "en", n, |i| {
+        if (9.0..17.0).contains(&dh(i).1) {
+            4.0
+        } else {
+            0.0
+        }
+    });
+    let agents: Vec<Agent> = (0..6)
+        .map(|k| {
+            let mut a = agent(&format!("a{k}"), "UTC", &["en"], &WEEK, hm(9, 0), hm(17, 0));
+            a.contract.min_consecutive_days_off = 2;
+            a.contract.max_consecutive_days = 5;
+            a.contract.max_weekends = 1;
+            a
+        })
+        .collect();
+    let mut p = problem(MON, vec![q], agents, vec![template("8h", 8, 60)]);
+    p.weights.fairness = 0.0;
+    let r = solve_ok(&p);
+    assert_eq!(r.kpis.coverage_pct, 100.0);
+    assert_eq!(r.shifts.len(), 28);
+    // 224 paid hours and nothing else.
+    assert_eq!(r.objective, 224.0);
+    assert!(!r
+        .diagnostics
+        .iter()
+        .any(|d| matches!(d, Diagnostic::DisaggregationDropped { .. })));
+}
