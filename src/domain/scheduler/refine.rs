@@ -9,9 +9,10 @@
 //! only keep or lower the roster's objective; a step is kept only when the
 //! assembled roster is really cheaper.
 //!
-//! Neighbourhoods: first the agents of the groups the split left in trouble, then
-//! per queue (most costly mismatch first) the qualified agents who can reach its
-//! shortfall, in windows that move on every pass. It stops at the deadline, when
+//! Neighbourhoods: first the agents below a contract minimum they could reach (even
+//! when the roster is already within the gap), then the agents of the groups the
+//! split left in trouble, then per queue (most costly mismatch first) the qualified
+//! agents who can reach its shortfall, in windows that move on every pass. It stops at the deadline, when
 //! the roster is within the requested gap of the bound, or after a pass without
 //! improvement.
 
@@ -50,6 +51,14 @@ pub(crate) fn refine(
     deadline: Instant,
 ) -> ((Plan, Final), Stats) {
     let mut stats = Stats::default();
+    // A contract minimum the agent could reach is a promise, not a cost to trade
+    // against the gap: such agents are re-solved even when the roster is close enough.
+    for chunk in below_minimum(inst, &best.0).chunks(NEIGHBOURHOOD) {
+        if Instant::now() >= deadline {
+            return (best, stats);
+        }
+        step(inst, opts, &mut best, chunk, deadline, &mut stats);
+    }
     let done = |fin: &Final| gap(fin.objective, bound) <= opts.mip_gap;
     let mut first: Vec<usize> = troubled.to_vec();
     first.sort_unstable();
@@ -76,6 +85,18 @@ pub(crate) fn refine(
         }
     }
     (best, stats)
+}
+
+/// Agents below a weekly contract minimum they could reach.
+fn below_minimum(inst: &Inst, plan: &Plan) -> Vec<usize> {
+    (0..inst.agents.len())
+        .filter(|&a| {
+            let min = inst.p.agents[a].contract.min_hours_per_week;
+            (0..inst.weeks).any(|w| {
+                inst.agents[a].min_attainable[w] && plan.states[a].week_hours(w) + 1e-9 < min
+            })
+        })
+        .collect()
 }
 
 /// Open queues, highest under- and over-coverage cost first.
@@ -293,6 +314,23 @@ mod tests {
         assert!(stats.improved >= 1);
         assert!(plan.picks.iter().all(|p| p.len() <= 5));
         assert_eq!(plan.picks.iter().map(Vec::len).sum::<usize>(), 14);
+    }
+
+    #[test]
+    fn a_reachable_contract_minimum_is_met_even_within_the_gap() {
+        let mut p = two_a_day();
+        p.agents[0].contract.min_hours_per_week = 40.0;
+        let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
+        let empty = Plan::new(&inst);
+        let fin = assemble(&inst, &empty).unwrap_or_else(|e| panic!("{e}"));
+        let before = fin.objective;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // The bound equals the objective: only the minimum makes refinement work.
+        let opts = SolveOptions::default();
+        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[], deadline);
+        assert_eq!(stats.steps, 1);
+        assert_eq!(plan.states[0].week_hours(0), 40.0);
+        assert!(fin.objective < before);
     }
 
     #[test]
