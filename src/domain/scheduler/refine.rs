@@ -211,14 +211,15 @@ fn step(
         cons,
         ..
     } = b;
-    let warm_objective = {
+    // Only for the log: what the freed agents' current shifts cost in the model.
+    let warm_objective = opts.verbose.then(|| {
         let vals: std::collections::HashMap<good_lp::Variable, f64> = vars
             .iter_variables_with_def()
             .map(|(v, _)| v)
             .zip(warm.iter().copied())
             .collect();
         obj.eval_with(&vals)
-    };
+    });
     let Ok(Some((values, model_objective))) =
         staged::from_warm_start(vars, obj, cons, warm, &sub, slice)
     else {
@@ -250,12 +251,12 @@ fn step(
     let Ok(next_fin) = assemble(inst, &next) else {
         return;
     };
-    if opts.verbose {
+    if let Some(warm_objective) = warm_objective {
         eprintln!(
             "refine: {} agents, model {:.1} from {:.1}, roster {:.1} -> {:.1}, {:?} left",
             free.len(),
-            warm_objective,
             model_objective,
+            warm_objective,
             fin.objective,
             next_fin.objective,
             left
