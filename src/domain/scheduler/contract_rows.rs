@@ -77,7 +77,8 @@ pub(crate) struct Counts<'a> {
     pub members: &'a [usize],
 }
 
-fn weekend_id(day: i64, wd: Weekday) -> Option<i64> {
+/// The weekend a day belongs to (named by its Saturday), if it is a Saturday or Sunday.
+pub(crate) fn weekend_id(day: i64, wd: Weekday) -> Option<i64> {
     match wd {
         Weekday::Sat => Some(day),
         Weekday::Sun => Some(day - 1),

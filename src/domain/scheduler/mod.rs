@@ -21,10 +21,11 @@
 //!    curve) and an LP split of working agents among their open queues; the
 //!    returned objective is computed on this final roster. The best of the
 //!    candidates' rosters and the greedy roster is kept.
-//! 7. [`refine`]: while time is left and the roster is above the requested gap
-//!    of the bound, a few agents at a time are re-solved exactly against what
-//!    everyone else covers (large-neighbourhood search), starting with the
-//!    groups the split left short.
+//! 7. [`refine`]: while time is left, a few agents at a time are re-solved
+//!    exactly against what everyone else covers (large-neighbourhood search):
+//!    agents below a contract minimum they could reach, then, while the roster
+//!    is above the requested gap of the bound, the groups the split left short
+//!    and the agents who can reach the largest shortfalls.
 //!
 //! Contract minimum hours: if unreachable with the agent's availability,
 //! templates and max shifts, the minimum is treated as unattainable (not
@@ -33,8 +34,8 @@
 //! Floors are enforced with a dominant penalty; every miss is reported with its
 //! cause. Days are the agent's local calendar day of the shift start; week `k`
 //! is local days `7k..7k+7` counted from the period's first date in the period's
-//! zone (clamped to the period). At most one shift starts per local day. Work history before the
-//! period is not considered.
+//! zone (clamped to the period). At most one shift starts per local day. Work
+//! history before the period is not considered.
 
 mod assemble;
 mod contract_rows;

@@ -82,7 +82,19 @@ pub(crate) fn solve(
     deadline: std::time::Instant,
 ) -> Result<MipResult, String> {
     let (b, ys) = build(inst, &inst.groups, plan, warm_roster, None);
-    solve_built(b, &ys, &inst.groups, opts, deadline)
+    let solved = super::staged::solve(b, opts, deadline)?;
+    let candidates = solved
+        .candidates
+        .iter()
+        .map(|(cols, _)| decode(cols, &ys, &inst.groups))
+        .collect();
+    Ok(MipResult {
+        candidates,
+        objective: solved.objective,
+        bound: solved.bound,
+        gap: solved.gap,
+        status: solved.status,
+    })
 }
 
 /// Build the model over `groups` (the instance's, or singletons of some agents).
@@ -240,29 +252,6 @@ pub(crate) fn build(
         }
     }
     (b, ys)
-}
-
-/// Solve a built model and read every solution back as counts per group.
-pub(crate) fn solve_built(
-    b: Builder,
-    ys: &[GroupCols],
-    groups: &[Group],
-    opts: &SolveOptions,
-    deadline: std::time::Instant,
-) -> Result<MipResult, String> {
-    let solved = super::staged::solve(b, opts, deadline)?;
-    let candidates = solved
-        .candidates
-        .iter()
-        .map(|(cols, _)| decode(cols, ys, groups))
-        .collect();
-    Ok(MipResult {
-        candidates,
-        objective: solved.objective,
-        bound: solved.bound,
-        gap: solved.gap,
-        status: solved.status,
-    })
 }
 
 /// Group counts of one solution (values per HiGHS column).

@@ -6,9 +6,10 @@
 //! contract allows inside the week, and each day's shift count must equal the
 //! members whose set contains that day. Every member's week is one such set, so
 //! the rows stay a valid relaxation, and any choice of counts can be handed out
-//! day by day without breaking a rule inside the week.
+//! day by day without breaking a day-level rule inside the week (rest between
+//! shifts and weekly hours stay aggregate rows).
 
-use super::contract_rows::{Builder, Counts};
+use super::contract_rows::{weekend_id, Builder, Counts};
 use super::grid::Inst;
 use super::problem::Contract;
 use chrono::Weekday;
@@ -113,11 +114,7 @@ fn allowed(mask: u32, days: &[Day], c: &Contract, shortest: f64) -> bool {
     }
     let mut weekends: Vec<i64> = worked
         .iter()
-        .filter_map(|d| match d.weekday {
-            Weekday::Sat => Some(d.day),
-            Weekday::Sun => Some(d.day - 1),
-            _ => None,
-        })
+        .filter_map(|d| weekend_id(d.day, d.weekday))
         .collect();
     weekends.dedup();
     weekends.len() as u32 <= c.max_weekends

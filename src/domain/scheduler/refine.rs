@@ -17,7 +17,6 @@
 //! improvement.
 
 use super::assemble::{assemble, Final};
-use super::contract_rows::Builder;
 use super::greedy::{penalty, Plan};
 use super::grid::{Group, Inst};
 use super::model;
@@ -35,10 +34,6 @@ const NEIGHBOURHOOD: usize = 15;
 pub(crate) struct Stats {
     pub steps: u32,
     pub improved: u32,
-}
-
-fn gap(objective: f64, bound: f64) -> f64 {
-    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
 }
 
 /// Improve `best` until the deadline or until it is within `opts.mip_gap` of `bound`.
@@ -59,7 +54,7 @@ pub(crate) fn refine(
         }
         step(inst, opts, &mut best, chunk, deadline, &mut stats);
     }
-    let done = |fin: &Final| gap(fin.objective, bound) <= opts.mip_gap;
+    let done = |fin: &Final| staged::relative_gap(fin.objective, bound) <= opts.mip_gap;
     let mut first: Vec<usize> = troubled.to_vec();
     first.sort_unstable();
     first.dedup();
@@ -204,28 +199,10 @@ fn step(
         verbose: false,
         ..opts.clone()
     };
-    let Builder {
-        vars,
-        warm,
-        obj,
-        cons,
-        ..
-    } = b;
-    // Only for the log: what the freed agents' current shifts cost in the model.
-    let warm_objective = opts.verbose.then(|| {
-        let vals: std::collections::HashMap<good_lp::Variable, f64> = vars
-            .iter_variables_with_def()
-            .map(|(v, _)| v)
-            .zip(warm.iter().copied())
-            .collect();
-        obj.eval_with(&vals)
-    });
-    let Ok(Some((values, model_objective))) =
-        staged::from_warm_start(vars, obj, cons, warm, &sub, slice)
-    else {
+    let Ok(Some(improved)) = staged::from_warm_start(b, &sub, slice) else {
         return;
     };
-    let cand = model::decode(&values, &cols, &groups);
+    let cand = model::decode(&improved.cols, &cols, &groups);
     let mut next = Plan::new(inst);
     for a in (0..inst.agents.len()).filter(|a| !freed.contains(a)) {
         for pk in &plan.picks[a] {
@@ -251,12 +228,12 @@ fn step(
     let Ok(next_fin) = assemble(inst, &next) else {
         return;
     };
-    if let Some(warm_objective) = warm_objective {
+    if opts.verbose {
         eprintln!(
             "refine: {} agents, model {:.1} from {:.1}, roster {:.1} -> {:.1}, {:?} left",
             free.len(),
-            model_objective,
-            warm_objective,
+            improved.objective,
+            improved.warm_objective,
             fin.objective,
             next_fin.objective,
             left
@@ -296,20 +273,30 @@ mod tests {
         p
     }
 
+    /// The empty roster (pinned shifts only), assembled.
+    fn empty_roster(inst: &Inst) -> (Plan, Final) {
+        let empty = Plan::new(inst);
+        let fin = assemble(inst, &empty).unwrap_or_else(|e| panic!("{e}"));
+        (empty, fin)
+    }
+
+    /// Thirty seconds from now: far more than these instances need.
+    fn ample() -> Instant {
+        Instant::now() + Duration::from_secs(30)
+    }
+
     #[test]
     fn an_empty_roster_is_rebuilt_to_the_optimum() {
         let p = two_a_day();
         let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
-        let empty = Plan::new(&inst);
-        let fin = assemble(&inst, &empty).unwrap_or_else(|e| panic!("{e}"));
+        let (empty, fin) = empty_roster(&inst);
         // 14 agent-days of 8 h missing, 100 per agent-hour for the first agent, 200 for the second.
         assert_eq!(fin.objective, 7.0 * 8.0 * 300.0);
         let opts = SolveOptions {
             mip_gap: 0.0,
             ..Default::default()
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), 112.0, &[0, 1, 2], deadline);
+        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), 112.0, &[0, 1, 2], ample());
         // Fourteen 8-h shifts: paid hours only, every agent within five shifts.
         assert_eq!(fin.objective, 112.0);
         assert!(stats.improved >= 1);
@@ -322,13 +309,11 @@ mod tests {
         let mut p = two_a_day();
         p.agents[0].contract.min_hours_per_week = 40.0;
         let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
-        let empty = Plan::new(&inst);
-        let fin = assemble(&inst, &empty).unwrap_or_else(|e| panic!("{e}"));
+        let (empty, fin) = empty_roster(&inst);
         let before = fin.objective;
-        let deadline = Instant::now() + Duration::from_secs(30);
         // The bound equals the objective: only the minimum makes refinement work.
         let opts = SolveOptions::default();
-        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[], deadline);
+        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[], ample());
         assert_eq!(stats.steps, 1);
         assert_eq!(plan.states[0].week_hours(0), 40.0);
         assert!(fin.objective < before);
@@ -338,12 +323,10 @@ mod tests {
     fn a_roster_already_at_the_bound_is_left_alone() {
         let p = two_a_day();
         let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
-        let empty = Plan::new(&inst);
-        let fin = assemble(&inst, &empty).unwrap_or_else(|e| panic!("{e}"));
+        let (empty, fin) = empty_roster(&inst);
         let before = fin.objective;
         let opts = SolveOptions::default();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let ((_, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[0], deadline);
+        let ((_, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[0], ample());
         assert_eq!(stats, Stats::default());
         assert_eq!(fin.objective, before);
     }

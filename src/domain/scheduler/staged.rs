@@ -32,7 +32,7 @@ pub(crate) struct Solved {
     /// Best solution of the whole model (the warm start's if none was found).
     pub objective: f64,
     pub bound: f64,
-    /// Of the best candidate.
+    /// Of `objective`.
     pub gap: f64,
     pub status: SolverStatus,
 }
@@ -110,17 +110,33 @@ fn run(
     }))
 }
 
-/// One MIP run from the warm start, for re-optimising a part of a roster whose
-/// current shifts are already a good incumbent: HiGHS's improvement heuristics
-/// start from it at once. `None` when HiGHS kept nothing (it then had no time).
+/// What one run from the warm start gave.
+pub(crate) struct Improved {
+    /// Value per column.
+    pub cols: Vec<f64>,
+    pub objective: f64,
+    /// The warm start's objective in the same model.
+    pub warm_objective: f64,
+}
+
+/// One MIP run of the whole model from its warm start, for re-optimising a part of
+/// a roster whose current shifts are already a good incumbent: HiGHS's improvement
+/// heuristics start from it at once. `None` when HiGHS kept nothing (no time).
 pub(crate) fn from_warm_start(
-    vars: ProblemVariables,
-    obj: Expression,
-    cons: Vec<Constraint>,
-    warm: Vec<f64>,
+    b: Builder,
     opts: &SolveOptions,
     deadline: Instant,
-) -> Result<Option<(Vec<f64>, f64)>, String> {
+) -> Result<Option<Improved>, String> {
+    let Builder {
+        vars,
+        warm,
+        obj,
+        mut cons,
+        tightening,
+        ..
+    } = b;
+    cons.extend(tightening);
+    let warm_objective = objective_at(&vars, &obj, &warm);
     let as_is = |_: usize, d: &good_lp::VariableDefinition| d.clone();
     let run = run(
         &vars,
@@ -131,10 +147,25 @@ pub(crate) fn from_warm_start(
         opts,
         seconds_left(deadline),
     )?;
-    Ok(run.map(|r| (r.cols, r.objective)))
+    Ok(run.map(|r| Improved {
+        cols: r.cols,
+        objective: r.objective,
+        warm_objective,
+    }))
 }
 
-fn relative_gap(objective: f64, bound: f64) -> f64 {
+/// The objective at `values` (one per column, in order).
+fn objective_at(vars: &ProblemVariables, obj: &Expression, values: &[f64]) -> f64 {
+    let at: std::collections::HashMap<good_lp::Variable, f64> = vars
+        .iter_variables_with_def()
+        .map(|(v, _)| v)
+        .zip(values.iter().copied())
+        .collect();
+    obj.eval_with(&at)
+}
+
+/// `(objective - bound) / |objective|`, never negative.
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
 }
 
@@ -148,6 +179,7 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
         tightening,
     } = b;
     let loose = cons.len();
+    let tightened = !tightening.is_empty();
     cons.extend(tightening);
     let defs: Vec<good_lp::VariableDefinition> = vars
         .iter_variables_with_def()
@@ -167,14 +199,7 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
     )?
     .filter(|r| r.optimal);
     let lp_bound = lp.as_ref().map_or(f64::NEG_INFINITY, |r| r.objective);
-    let variables: Vec<good_lp::Variable> =
-        vars.iter_variables_with_def().map(|(v, _)| v).collect();
-    let warm_values: std::collections::HashMap<good_lp::Variable, f64> = variables
-        .iter()
-        .copied()
-        .zip(warm.iter().copied())
-        .collect();
-    let warm_objective = obj.eval_with(&warm_values);
+    let warm_objective = objective_at(&vars, &obj, &warm);
     // Solutions of the whole model, and solutions of the model without its
     // tightening rows (only ever candidates for the split, never the answer's gap).
     let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
@@ -189,7 +214,7 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
             Some(v) => d.clone().min(v).max(v),
             None => d.clone(),
         };
-        let share = if cons.len() > loose { 0.35 } else { 0.5 };
+        let share = if tightened { 0.35 } else { 0.5 };
         if let Some(r) = run(
             &vars,
             &fixed,
@@ -204,7 +229,7 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
         // With many fractional columns the tightening rows can keep HiGHS from any
         // solution in a short budget; the same search without them still gives the
         // split a solution that follows the LP.
-        if cons.len() > loose && found.first().is_none_or(|f| f.1 >= warm_objective) {
+        if tightened && found.first().is_none_or(|f| f.1 >= warm_objective) {
             if let Some(r) = run(
                 &vars,
                 &fixed,
