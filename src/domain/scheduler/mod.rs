@@ -8,15 +8,17 @@
 //! 2. [`options`]: shift options per group, generated in the agent's local time
 //!    (start grid, local day, DST) and kept only inside availability and opening
 //!    hours. Shift length is real elapsed time across DST changes.
-//! 3. [`greedy`]: a feasible roster respecting every hard rule exactly; it is the
-//!    warm start of the MIP and the fallback.
+//! 3. [`greedy`]: a feasible roster respecting every hard rule exactly, polished
+//!    by [`local`] search (single-agent moves); it is the warm start of the MIP
+//!    and the fallback.
 //! 4. [`model`]: the group MIP (see its docs, with [`contract_rows`]), solved in
 //!    stages by [`staged`] inside nine tenths of the time left (LP bound, RENS,
 //!    full MIP with a relative gap); every solution found is a candidate.
 //! 5. [`disaggregate`]: each candidate's group counts are handed to members with
 //!    every rule checked exactly (unsocial shifts to the fewest, then fewest
 //!    hours), with [`split`]'s per-member MIP where that strands a shift; then a
-//!    greedy repair adds shifts that still pay off and meets contract minimums.
+//!    greedy repair adds shifts that still pay off and meets contract minimums,
+//!    and the local search polishes the result.
 //! 6. [`assemble`]: break slots (the MIP's, or staggered against the requirement
 //!    curve) and an LP split of working agents among their open queues; the
 //!    returned objective is computed on this final roster. The best of the
@@ -25,7 +27,8 @@
 //!    exactly against what everyone else covers (large-neighbourhood search):
 //!    agents below a contract minimum they could reach, then, while the roster
 //!    is above the requested gap of the bound, the groups the split left short
-//!    and the agents who can reach the largest shortfalls.
+//!    and the agents who can reach the largest shortfalls; a last local search
+//!    uses any time left.
 //!
 //! Contract minimum hours: if unreachable with the agent's availability,
 //! templates and max shifts, the minimum is treated as unattainable (not
@@ -46,6 +49,7 @@ pub mod edit;
 mod edit_tests;
 mod greedy;
 mod grid;
+mod local;
 mod model;
 mod options;
 mod output;
@@ -100,17 +104,23 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     let inst = grid::prepare(problem, opts.aggregate)?;
     let gplan = greedy::build(&inst);
     let gfin = assemble::assemble(&inst, &gplan).map_err(ScheduleError::Solver)?;
+    let greedy_objective = gfin.objective;
+    let mut best = (gplan, gfin);
+    if opts.use_mip {
+        // A better start for the MIP, and a better fallback if it finds nothing.
+        let left = deadline.saturating_duration_since(Instant::now());
+        polish_kept(&inst, &mut best, Instant::now() + left / 5)?;
+    }
     let mut diags = Vec::new();
     let mut meta = output::Meta {
         status: SolverStatus::GreedyFallback,
         model_objective: None,
         bound: None,
         gap: None,
-        greedy_objective: gfin.objective,
+        greedy_objective,
         solve_seconds: 0.0,
         diagnostics: Vec::new(),
     };
-    let mut best = (gplan, gfin);
     let mut troubled = Vec::new();
     if opts.use_mip {
         // A tenth of what is left stays for splitting group shifts among members
@@ -132,6 +142,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                     let mut plan = handed.plan;
                     greedy::improve(&inst, &mut plan);
                     greedy::fill_minimums(&inst, &mut plan);
+                    let plan = local::polish(&inst, &plan, deadline);
                     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
                     if mip_best
                         .as_ref()
@@ -173,6 +184,12 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                 });
             }
         }
+        let done = meta
+            .bound
+            .is_some_and(|b| staged::relative_gap(best.1.objective, b) <= opts.mip_gap);
+        if !done && Instant::now() < deadline {
+            polish_kept(&inst, &mut best, deadline)?;
+        }
     }
     let (plan, fin) = best;
     let mut all = diagnose::contract_diagnostics(&inst, &plan);
@@ -181,6 +198,20 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     meta.diagnostics = all;
     meta.solve_seconds = t0.elapsed().as_secs_f64();
     Ok(output::build(&inst, &fin, meta))
+}
+
+/// Polish `best` by local search; keep the result if its assembled roster is cheaper.
+fn polish_kept(
+    inst: &grid::Inst,
+    best: &mut (greedy::Plan, assemble::Final),
+    deadline: Instant,
+) -> Result<(), ScheduleError> {
+    let plan = local::polish(inst, &best.0, deadline);
+    let fin = assemble::assemble(inst, &plan).map_err(ScheduleError::Solver)?;
+    if fin.objective < best.1.objective - 1e-6 {
+        *best = (plan, fin);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

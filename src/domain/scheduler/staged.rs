@@ -267,7 +267,11 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
     }
     found.sort_by(|a, b| a.1.total_cmp(&b.1));
     found.dedup_by(|a, b| a.0 == b.0);
-    let objective = found.first().map_or(warm_objective, |(_, o)| *o);
+    // A stage can return a solution worse than the warm start (the RENS stage
+    // never sees it); the warm start is a solution of the whole model too.
+    let objective = found
+        .first()
+        .map_or(warm_objective, |(_, o)| o.min(warm_objective));
     let gap = relative_gap(objective, bound);
     if found.is_empty() && gap <= opts.mip_gap {
         // The warm start is already within the gap: it is the MIP's answer.
