@@ -8,6 +8,12 @@
 //! agents) into one where no single agent can do better alone, long before a MIP
 //! over the same instance has its first incumbent.
 //!
+//! With `replan_days` (the last polish, given whatever time is left), a roster at
+//! a single-agent optimum is also re-planned one queue's day at a time: every
+//! shift starting that day of the agents who serve the queue is removed and the
+//! best shifts are added back one by one, which reaches rosters where two agents
+//! would have to move together.
+//!
 //! The objective tracked here is the roster's, with each working interval of a
 //! multi-skill agent given to one queue (the best at the time, revisited every
 //! round); the final split among queues is an LP ([`super::assemble`]), which can
@@ -15,6 +21,7 @@
 
 use super::greedy::{fairness_cost, penalty, Pick, Plan};
 use super::grid::Inst;
+use super::options::Opt;
 use super::rules::{AgentState, Placed};
 use std::time::Instant;
 
@@ -36,17 +43,34 @@ struct Search<'a, 'p> {
     pinned: Vec<Vec<Placed>>,
 }
 
-/// Improve `plan` by single-agent moves until no move pays off or the deadline.
-/// Pinned shifts are never touched. The result respects every hard rule.
-pub(crate) fn polish(inst: &Inst, plan: &Plan, deadline: Instant) -> Plan {
+/// Improve `plan` by single-agent moves (and, with `replan_days`, by re-planned
+/// queue-days) until nothing pays off or the deadline. Pinned shifts are never
+/// touched. The result respects every hard rule.
+pub(crate) fn polish(inst: &Inst, plan: &Plan, replan_days: bool, deadline: Instant) -> Plan {
     let mut s = Search::new(inst, plan);
-    while Instant::now() < deadline {
+    let per_day = (24 * 60 / inst.step).max(1) as usize;
+    'outer: while Instant::now() < deadline {
         let mut gained = s.reallocate();
         for a in 0..inst.agents.len() {
             if Instant::now() >= deadline {
-                break;
+                break 'outer;
             }
             gained |= s.improve_agent(a);
+        }
+        if gained {
+            continue;
+        }
+        if !replan_days {
+            break;
+        }
+        // At a single-agent optimum: re-plan one queue's day at a time.
+        for q in 0..inst.p.queues.len() {
+            for from in (0..inst.n).step_by(per_day) {
+                if Instant::now() >= deadline {
+                    break 'outer;
+                }
+                gained |= s.ruin_and_recreate(q, from, (from + per_day).min(inst.n));
+            }
         }
         if !gained {
             break;
@@ -94,7 +118,7 @@ impl<'a, 'p> Search<'a, 'p> {
         plan
     }
 
-    fn option(&self, a: usize, o: usize) -> &'a super::options::Opt {
+    fn option(&self, a: usize, o: usize) -> &'a Opt {
         &self.inst.groups[self.inst.group_of[a]].options[o]
     }
 
@@ -212,7 +236,7 @@ impl<'a, 'p> Search<'a, 'p> {
 
     /// The cheapest option (with break slot) agent `a` may add to its current
     /// shifts, as (objective change, pick).
-    fn best_addition(&self, a: usize, only_day: Option<i64>) -> Option<(f64, Pick)> {
+    fn best_addition(&self, a: usize, allow: &dyn Fn(&Opt) -> bool) -> Option<(f64, Pick)> {
         let st = self.state(a);
         let contract = &self.inst.p.agents[a].contract;
         let base = self.agent_cost(a, &st, None);
@@ -228,9 +252,7 @@ impl<'a, 'p> Search<'a, 'p> {
         let range = |from: usize, to: usize| prefix[to] - prefix[from];
         let mut best: Option<(f64, Pick)> = None;
         for (o, opt) in options.iter().enumerate() {
-            if only_day.is_some_and(|d| d != opt.day)
-                || !st.can_add(contract, self.inst.step, &opt.placed())
-            {
+            if !allow(opt) || !st.can_add(contract, self.inst.step, &opt.placed()) {
                 continue;
             }
             let own = self.agent_cost(a, &st, Some(o)) - base;
@@ -289,7 +311,7 @@ impl<'a, 'p> Search<'a, 'p> {
             let day = self.option(a, old.pick.opt).day;
             let min_off = i64::from(self.inst.p.agents[a].contract.min_consecutive_days_off);
             let may_drop = days_off_ok(&st, day, min_off);
-            let replacement = self.best_addition(a, (!may_drop).then_some(day));
+            let replacement = self.best_addition(a, &|o: &Opt| may_drop || o.day == day);
             let new_delta = replacement.as_ref().map_or(f64::INFINITY, |(d, _)| *d);
             if new_delta < keep.min(0.0) - EPS {
                 if let Some((_, pick)) = replacement {
@@ -308,7 +330,7 @@ impl<'a, 'p> Search<'a, 'p> {
                 i += 1;
             }
         }
-        while let Some((d, pick)) = self.best_addition(a, None) {
+        while let Some((d, pick)) = self.best_addition(a, &|_: &Opt| true) {
             if d >= -EPS {
                 break;
             }
@@ -316,6 +338,90 @@ impl<'a, 'p> Search<'a, 'p> {
             gained = true;
         }
         gained
+    }
+
+    /// Objective of every open cell at its current coverage.
+    fn cells_total(&self) -> f64 {
+        let mut sum = 0.0;
+        for (q, cov) in self.cov.iter().enumerate() {
+            for (t, &c) in cov.iter().enumerate() {
+                if self.inst.open[q][t] {
+                    sum += self.cell(q, t, c);
+                }
+            }
+        }
+        sum
+    }
+
+    /// Remove every shift starting in `from..to` of the agents qualified for `q`,
+    /// add back the best shifts in that window one at a time (the largest gain
+    /// first, among all of them), polish those agents, and keep the result only if
+    /// the objective fell and every agent's days off are still long enough.
+    fn ruin_and_recreate(&mut self, q: usize, from: usize, to: usize) -> bool {
+        let agents: Vec<usize> = (0..self.placed.len())
+            .filter(|&a| {
+                self.inst.agents[a].quals.contains(&q)
+                    && !self.inst.groups[self.inst.group_of[a]].options.is_empty()
+            })
+            .collect();
+        let in_window = |o: &Opt| (from..to).contains(&o.start_t);
+        let touched = agents.iter().any(|&a| {
+            self.placed[a]
+                .iter()
+                .any(|p| in_window(self.option(a, p.pick.opt)))
+        });
+        if !touched {
+            return false;
+        }
+        let cost = |s: &Self| {
+            s.cells_total()
+                + agents
+                    .iter()
+                    .map(|&a| s.agent_cost(a, &s.state(a), None))
+                    .sum::<f64>()
+        };
+        let before = cost(self);
+        let saved_cov = self.cov.clone();
+        let saved: Vec<Vec<Placement>> = agents.iter().map(|&a| self.placed[a].clone()).collect();
+        for &a in &agents {
+            let mut i = 0;
+            while i < self.placed[a].len() {
+                if in_window(self.option(a, self.placed[a][i].pick.opt)) {
+                    self.unplace(a, i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        loop {
+            let mut best: Option<(f64, usize, Pick)> = None;
+            for &a in &agents {
+                if let Some((d, pick)) = self.best_addition(a, &in_window) {
+                    if best.as_ref().is_none_or(|(bd, _, _)| d < *bd - 1e-9) {
+                        best = Some((d, a, pick));
+                    }
+                }
+            }
+            match best {
+                Some((d, a, pick)) if d < -EPS => self.place(a, pick),
+                _ => break,
+            }
+        }
+        for &a in &agents {
+            self.improve_agent(a);
+        }
+        let valid = agents.iter().all(|&a| {
+            let min_off = i64::from(self.inst.p.agents[a].contract.min_consecutive_days_off);
+            days_off_all_ok(&self.state(a), min_off)
+        });
+        if valid && cost(self) < before - EPS {
+            return true;
+        }
+        self.cov = saved_cov;
+        for (&a, list) in agents.iter().zip(saved) {
+            self.placed[a] = list;
+        }
+        false
     }
 
     /// Give each working interval of a multi-skill agent to its best queue.
@@ -362,6 +468,17 @@ fn days_off_ok(st: &AgentState, day: i64, min_off: i64) -> bool {
         }
         _ => true,
     }
+}
+
+/// Whether every run of days off between two worked days is long enough.
+fn days_off_all_ok(st: &AgentState, min_off: i64) -> bool {
+    let mut days: Vec<i64> = st.shifts.iter().map(|s| s.day).collect();
+    days.sort_unstable();
+    days.dedup();
+    days.windows(2).all(|w| {
+        let gap = w[1] - w[0] - 1;
+        gap < 1 || gap >= min_off
+    })
 }
 
 #[cfg(test)]
@@ -439,10 +556,44 @@ mod tests {
         // Monday 09-13: four hours paid and over, four hours short in the afternoon.
         plan.take(&inst, 0, option_at(&inst, 0, 18, 8));
         assert_eq!(checked(&inst, &plan), 4.0 + 4.0 * 5.0 + 4.0 * 100.0);
-        let polished = polish(&inst, &plan, ample());
+        let polished = polish(&inst, &plan, true, ample());
         assert_eq!(checked(&inst, &polished), 4.0);
         let opt = &inst.groups[0].options[polished.picks[0][0].opt];
         assert_eq!((opt.start_t, opt.len_t), (26, 8));
+    }
+
+    #[test]
+    fn a_day_no_single_agent_can_fix_is_re_planned() {
+        // Needed 08-16 on Monday; a0 works 10-14 and a1 14-18. Moving either one
+        // alone only trades two short hours for two others: stuck for single moves.
+        let q = queue("en", "en", 336, |i| {
+            let (d, h) = dh(i);
+            if d == 0 && (8.0..16.0).contains(&h) {
+                1.0
+            } else {
+                0.0
+            }
+        });
+        let agents = (0..2)
+            .map(|k| agent(&format!("a{k}"), "UTC", &["en"], &WEEK, hm(8, 0), hm(18, 0)))
+            .collect();
+        let mut p = problem(
+            "2026-03-23T00:00:00Z",
+            vec![q],
+            agents,
+            vec![template("4h", 4, 60)],
+        );
+        p.weights.fairness = 0.0;
+        let inst = grid::prepare(&p, false).unwrap_or_else(|e| panic!("{e}"));
+        let mut plan = Plan::new(&inst);
+        plan.take(&inst, 0, option_at(&inst, 0, 20, 8));
+        plan.take(&inst, 1, option_at(&inst, 1, 28, 8));
+        // 2 h short (08-10), 2 h over (16-18), 8 h paid.
+        assert_eq!(checked(&inst, &plan), 2.0 * 100.0 + 2.0 * 5.0 + 8.0);
+        let mut single = Search::new(&inst, &plan);
+        assert!(!(0..2).any(|a| single.improve_agent(a)));
+        let polished = polish(&inst, &plan, true, ample());
+        assert_eq!(checked(&inst, &polished), 8.0);
     }
 
     #[test]
@@ -452,7 +603,7 @@ mod tests {
         let mut plan = Plan::new(&inst);
         // Tuesday 13-17, when nobody is needed.
         plan.take(&inst, 0, option_at(&inst, 0, 48 + 26, 8));
-        let polished = polish(&inst, &plan, ample());
+        let polished = polish(&inst, &plan, true, ample());
         assert_eq!(checked(&inst, &polished), 4.0);
         assert_eq!(polished.picks[0].len(), 1);
     }
@@ -468,7 +619,7 @@ mod tests {
             plan.take(&inst, 0, option_at(&inst, 0, day * 48 + 18, 8));
         }
         let before = checked(&inst, &plan);
-        let polished = polish(&inst, &plan, ample());
+        let polished = polish(&inst, &plan, true, ample());
         let after = checked(&inst, &polished);
         assert!(after <= before);
         let days: Vec<Weekday> = polished.picks[0]
@@ -524,11 +675,11 @@ mod tests {
         let inst = grid::prepare(&p, false).unwrap_or_else(|e| panic!("{e}"));
         let plan = greedy::build(&inst);
         let before = checked(&inst, &plan);
-        let polished = polish(&inst, &plan, ample());
+        let polished = polish(&inst, &plan, true, ample());
         let after = checked(&inst, &polished);
         assert!(after < before, "{after} vs greedy {before}");
         // A local optimum: polishing again finds nothing.
-        let again = polish(&inst, &polished, ample());
+        let again = polish(&inst, &polished, true, ample());
         assert_eq!(checked(&inst, &again), after);
     }
 }

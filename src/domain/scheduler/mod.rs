@@ -109,7 +109,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     if opts.use_mip {
         // A better start for the MIP, and a better fallback if it finds nothing.
         let left = deadline.saturating_duration_since(Instant::now());
-        polish_kept(&inst, &mut best, Instant::now() + left / 5)?;
+        polish_kept(&inst, &mut best, false, Instant::now() + left / 5)?;
     }
     let mut diags = Vec::new();
     let mut meta = output::Meta {
@@ -142,7 +142,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                     let mut plan = handed.plan;
                     greedy::improve(&inst, &mut plan);
                     greedy::fill_minimums(&inst, &mut plan);
-                    let plan = local::polish(&inst, &plan, deadline);
+                    let plan = local::polish(&inst, &plan, false, deadline);
                     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
                     if mip_best
                         .as_ref()
@@ -188,7 +188,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
             .bound
             .is_some_and(|b| staged::relative_gap(best.1.objective, b) <= opts.mip_gap);
         if !done && Instant::now() < deadline {
-            polish_kept(&inst, &mut best, deadline)?;
+            polish_kept(&inst, &mut best, true, deadline)?;
         }
     }
     let (plan, fin) = best;
@@ -204,9 +204,10 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
 fn polish_kept(
     inst: &grid::Inst,
     best: &mut (greedy::Plan, assemble::Final),
+    replan_days: bool,
     deadline: Instant,
 ) -> Result<(), ScheduleError> {
-    let plan = local::polish(inst, &best.0, deadline);
+    let plan = local::polish(inst, &best.0, replan_days, deadline);
     let fin = assemble::assemble(inst, &plan).map_err(ScheduleError::Solver)?;
     if fin.objective < best.1.objective - 1e-6 {
         *best = (plan, fin);
