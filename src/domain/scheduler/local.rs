@@ -9,10 +9,10 @@
 //! over the same instance has its first incumbent.
 //!
 //! With `replan_days` (the last polish, given whatever time is left), a roster at
-//! a single-agent optimum is also re-planned one queue's day at a time: every
-//! shift starting that day of the agents who serve the queue is removed and the
-//! best shifts are added back one by one, which reaches rosters where two agents
-//! would have to move together.
+//! a single-agent optimum is also re-planned one queue and one day of the period
+//! (24 h from its start) at a time: every shift starting in that day of the
+//! agents who serve the queue is removed and the best shifts are added back one
+//! by one, which reaches rosters where two agents would have to move together.
 //!
 //! The objective tracked here is the roster's, with each working interval of a
 //! multi-skill agent given to one queue (the best at the time, revisited every
@@ -63,7 +63,7 @@ pub(crate) fn polish(inst: &Inst, plan: &Plan, replan_days: bool, deadline: Inst
         if !replan_days {
             break;
         }
-        // At a single-agent optimum: re-plan one queue's day at a time.
+        // At a single-agent optimum: re-plan one queue and one day of the period at a time.
         for q in 0..inst.p.queues.len() {
             for from in (0..inst.n).step_by(per_day) {
                 if Instant::now() >= deadline {
@@ -190,6 +190,10 @@ impl<'a, 'p> Search<'a, 'p> {
         self.placed[a].insert(i, p);
     }
 
+    fn min_off(&self, a: usize) -> i64 {
+        i64::from(self.inst.p.agents[a].contract.min_consecutive_days_off)
+    }
+
     /// The agent's rule state from its pinned and placed shifts.
     fn state(&self, a: usize) -> AgentState {
         let mut st = AgentState::new(self.inst.weeks);
@@ -309,8 +313,7 @@ impl<'a, 'p> Search<'a, 'p> {
             // Dropping a day can leave too short a break between the days around
             // it; then only another shift on the same day keeps the rules.
             let day = self.option(a, old.pick.opt).day;
-            let min_off = i64::from(self.inst.p.agents[a].contract.min_consecutive_days_off);
-            let may_drop = days_off_ok(&st, day, min_off);
+            let may_drop = st.days_off_ok(self.min_off(a));
             let replacement = self.best_addition(a, &|o: &Opt| may_drop || o.day == day);
             let new_delta = replacement.as_ref().map_or(f64::INFINITY, |(d, _)| *d);
             if new_delta < keep.min(0.0) - EPS {
@@ -410,10 +413,9 @@ impl<'a, 'p> Search<'a, 'p> {
         for &a in &agents {
             self.improve_agent(a);
         }
-        let valid = agents.iter().all(|&a| {
-            let min_off = i64::from(self.inst.p.agents[a].contract.min_consecutive_days_off);
-            days_off_all_ok(&self.state(a), min_off)
-        });
+        let valid = agents
+            .iter()
+            .all(|&a| self.state(a).days_off_ok(self.min_off(a)));
         if valid && cost(self) < before - EPS {
             return true;
         }
@@ -454,31 +456,6 @@ impl<'a, 'p> Search<'a, 'p> {
         }
         gained
     }
-}
-
-/// Whether the days off around `day` (no longer worked) are long enough: the
-/// worked days before and after it must be adjacent or `min_off` days apart.
-fn days_off_ok(st: &AgentState, day: i64, min_off: i64) -> bool {
-    let prev = st.shifts.iter().map(|s| s.day).filter(|&d| d < day).max();
-    let next = st.shifts.iter().map(|s| s.day).filter(|&d| d > day).min();
-    match (prev, next) {
-        (Some(p), Some(n)) => {
-            let gap = n - p - 1;
-            gap < 1 || gap >= min_off
-        }
-        _ => true,
-    }
-}
-
-/// Whether every run of days off between two worked days is long enough.
-fn days_off_all_ok(st: &AgentState, min_off: i64) -> bool {
-    let mut days: Vec<i64> = st.shifts.iter().map(|s| s.day).collect();
-    days.sort_unstable();
-    days.dedup();
-    days.windows(2).all(|w| {
-        let gap = w[1] - w[0] - 1;
-        gap < 1 || gap >= min_off
-    })
 }
 
 #[cfg(test)]

@@ -106,11 +106,6 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     let gfin = assemble::assemble(&inst, &gplan).map_err(ScheduleError::Solver)?;
     let greedy_objective = gfin.objective;
     let mut best = (gplan, gfin);
-    if opts.use_mip {
-        // A better start for the MIP, and a better fallback if it finds nothing.
-        let left = deadline.saturating_duration_since(Instant::now());
-        polish_kept(&inst, &mut best, false, Instant::now() + left / 5)?;
-    }
     let mut diags = Vec::new();
     let mut meta = output::Meta {
         status: SolverStatus::GreedyFallback,
@@ -123,6 +118,9 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     };
     let mut troubled = Vec::new();
     if opts.use_mip {
+        // A better start for the MIP, and a better fallback if it finds nothing.
+        let left = deadline.saturating_duration_since(Instant::now());
+        polish_kept(&inst, &mut best, false, Instant::now() + left / 5)?;
         // A tenth of what is left stays for splitting group shifts among members
         // and refining the roster (more when the MIP stops early on its gap).
         let left = deadline.saturating_duration_since(Instant::now());

@@ -12,6 +12,7 @@
 use super::contract_rows::{weekend_id, Builder, Counts};
 use super::grid::Inst;
 use super::problem::Contract;
+use super::rules::days_off_fit;
 use chrono::Weekday;
 use good_lp::{variable, Expression, Variable};
 use std::collections::BTreeMap;
@@ -108,7 +109,7 @@ fn allowed(mask: u32, days: &[Day], c: &Contract, shortest: f64) -> bool {
         if run > c.max_consecutive_days {
             return false;
         }
-        if gap.is_some_and(|g| g > 0 && g < i64::from(c.min_consecutive_days_off)) {
+        if gap.is_some_and(|g| !days_off_fit(g, i64::from(c.min_consecutive_days_off))) {
             return false;
         }
     }

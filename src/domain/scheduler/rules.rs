@@ -94,7 +94,7 @@ impl AgentState {
             .into_iter()
             .flatten()
         {
-            if gap >= 1 && gap < min_off {
+            if !days_off_fit(gap, min_off) {
                 return false;
             }
         }
@@ -119,7 +119,23 @@ impl AgentState {
         self.shifts.insert(pos, s);
     }
 
+    /// Whether every run of days off between two worked days is long enough
+    /// (removing a shift can make one too short; adding one is checked by [`Self::can_add`]).
+    pub fn days_off_ok(&self, min_off: i64) -> bool {
+        let mut days: Vec<i64> = self.shifts.iter().map(|s| s.day).collect();
+        days.sort_unstable();
+        days.dedup();
+        days.windows(2)
+            .all(|w| days_off_fit(w[1] - w[0] - 1, min_off))
+    }
+
     pub fn week_hours(&self, w: usize) -> f64 {
         self.week_minutes.get(w).copied().unwrap_or(0) as f64 / 60.0
     }
+}
+
+/// Whether `gap` days off between two worked days respect a contract asking for
+/// at least `min_off` days off together (no gap at all is fine too).
+pub(crate) fn days_off_fit(gap: i64, min_off: i64) -> bool {
+    gap < 1 || gap >= min_off
 }
