@@ -265,25 +265,44 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
             found.push((r.cols, r.objective));
         }
     }
+    answer(
+        found,
+        loose_found,
+        (warm, warm_objective),
+        bound,
+        opts.mip_gap,
+    )
+}
+
+/// The MIP's answer from the stage solutions of the whole model (`found`), those of
+/// the model without its tightening rows (`loose`), the warm start and the bound.
+/// A stage can return a solution worse than the warm start (the RENS stage never
+/// sees it), and the warm start is a solution of the whole model too, so the
+/// reported objective and gap are never worse than the warm start's.
+fn answer(
+    mut found: Vec<(Vec<f64>, f64)>,
+    loose: Vec<(Vec<f64>, f64)>,
+    (warm, warm_objective): (Vec<f64>, f64),
+    bound: f64,
+    mip_gap: f64,
+) -> Result<Solved, String> {
     found.sort_by(|a, b| a.1.total_cmp(&b.1));
     found.dedup_by(|a, b| a.0 == b.0);
-    // A stage can return a solution worse than the warm start (the RENS stage
-    // never sees it); the warm start is a solution of the whole model too.
     let objective = found
         .first()
         .map_or(warm_objective, |(_, o)| o.min(warm_objective));
     let gap = relative_gap(objective, bound);
-    if found.is_empty() && gap <= opts.mip_gap {
+    if found.is_empty() && gap <= mip_gap {
         // The warm start is already within the gap: it is the MIP's answer.
         found.push((warm, warm_objective));
     }
-    found.extend(loose_found);
+    found.extend(loose);
     if found.is_empty() {
         return Err("no MIP solution in the time limit".into());
     }
     let status = if gap <= 1e-6 {
         SolverStatus::Optimal
-    } else if gap <= opts.mip_gap {
+    } else if gap <= mip_gap {
         SolverStatus::GapLimit
     } else {
         SolverStatus::TimeLimit
@@ -295,4 +314,56 @@ pub(crate) fn solve(b: Builder, opts: &SolveOptions, deadline: Instant) -> Resul
         gap,
         status,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stage_worse_than_the_warm_start_never_worsens_the_reported_objective() {
+        let stage = (vec![2.0, 0.0], 12.0);
+        let a = answer(
+            vec![stage.clone()],
+            vec![],
+            (vec![1.0, 1.0], 10.0),
+            9.0,
+            0.01,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.objective, 10.0);
+        assert!((a.gap - 0.1).abs() < 1e-12);
+        assert_eq!(a.status, SolverStatus::TimeLimit);
+        // The stage's solution is still offered to the split (it may split better).
+        assert_eq!(a.candidates, vec![stage]);
+    }
+
+    #[test]
+    fn candidates_are_best_first_with_loose_solutions_last() {
+        let loose = (vec![9.0], 1.0);
+        let a = answer(
+            vec![(vec![3.0], 7.0), (vec![2.0], 5.0), (vec![2.0], 5.0)],
+            vec![loose.clone()],
+            (vec![4.0], 8.0),
+            5.0,
+            0.0,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.objective, 5.0);
+        assert_eq!(a.status, SolverStatus::Optimal);
+        // Loose solutions never set the objective, even when cheaper.
+        assert_eq!(
+            a.candidates,
+            vec![(vec![2.0], 5.0), (vec![3.0], 7.0), loose]
+        );
+    }
+
+    #[test]
+    fn a_warm_start_within_the_gap_is_the_answer_and_none_is_an_error() {
+        let a = answer(vec![], vec![], (vec![1.0], 100.0), 99.5, 0.01)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.status, SolverStatus::GapLimit);
+        assert_eq!(a.candidates, vec![(vec![1.0], 100.0)]);
+        assert!(answer(vec![], vec![], (vec![1.0], 100.0), 50.0, 0.01).is_err());
+    }
 }
