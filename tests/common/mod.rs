@@ -67,7 +67,7 @@ pub fn fresh_database(kind: Kind) -> Option<(DbPool, TestDb, String)> {
             diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                 .execute(&mut admin)
                 .expect("create test database");
-            let url = replace_db_name(&admin_url, &name);
+            let url = loopback_without_tls(&replace_db_name(&admin_url, &name));
             let pool = DbPool::connect(&url, 4).expect("postgres pool");
             pool.migrate().expect("postgres migrations");
             Some((pool, TestDb::Postgres { admin_url, name }, url))
@@ -77,6 +77,21 @@ pub fn fresh_database(kind: Kind) -> Option<(DbPool, TestDb, String)> {
 
 fn uuid_simple() -> String {
     uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// The test's pool talks to the server without TLS unless the URL asks for a mode. The app's
+/// server threads can hold the pool's last connections while the test process exits, and closing
+/// a TLS connection then calls into OpenSSL after its exit-time cleanup: an intermittent SIGSEGV
+/// after the test has passed (diesel-rs/diesel#3441, rust-openssl#1133). Closing a plain socket
+/// touches no OpenSSL state.
+fn loopback_without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
 }
 
 fn replace_db_name(url: &str, name: &str) -> String {
