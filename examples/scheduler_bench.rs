@@ -212,6 +212,7 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
         agents,
         templates,
         pinned: vec![],
+        history: vec![],
         weights: Weights::default(),
     }
 }
@@ -293,6 +294,7 @@ fn aggregate_problem(p: &Problem) -> Problem {
         agents,
         templates,
         pinned: vec![],
+        history: vec![],
         weights,
     }
 }

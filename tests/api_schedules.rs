@@ -2,6 +2,7 @@
 
 mod common;
 
+use chatroster::domain::scheduler::{validate, Problem, Roster};
 use common::roster::seed;
 use common::{assert_problem, TestApp};
 use reqwest::StatusCode;
@@ -118,14 +119,70 @@ async fn solve_from_stored_data(app: TestApp) {
     );
 }
 
-#[actix_web::test]
-async fn schedules_solve_from_stored_data_sqlite() {
-    solve_from_stored_data(spawn(common::Kind::Sqlite).await.unwrap()).await;
+both_backends!(
+    schedules_solve_from_stored_data,
+    spawn = spawn,
+    solve_from_stored_data
+);
+
+/// Shifts published before the period reach into it: agents who worked the six days up to the
+/// period start (at most five in a row) get no shift on its first day, the stored problem carries
+/// those shifts as history, and the roster passes the validator against it.
+async fn published_shifts_before_the_period(app: TestApp) {
+    let m = app.manager_token().await;
+    let queue = seed(&app, &m).await;
+    let agents = app.get("/api/v1/agents?limit=100", Some(&m)).await;
+    let ids: Vec<String> = agents.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 4);
+    // Tuesday 24 February to Sunday 1 March, 07-15 UTC: the same local dates in every zone.
+    let dates = [
+        "2026-02-24",
+        "2026-02-25",
+        "2026-02-26",
+        "2026-02-27",
+        "2026-02-28",
+        "2026-03-01",
+    ];
+    let worked: Vec<_> = ids
+        .iter()
+        .flat_map(|a| {
+            dates.iter().map(|d| {
+                common::published_shift(
+                    a,
+                    &queue,
+                    &format!("{d}T07:00:00Z"),
+                    &format!("{d}T15:00:00Z"),
+                )
+            })
+        })
+        .collect();
+    chatroster::db::shifts::insert_all(&mut app.pool.get().unwrap(), &worked).unwrap();
+
+    let schedule = common::roster::solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap().to_string();
+    let shifts = schedule["roster"]["shifts"].as_array().unwrap();
+    assert!(!shifts.is_empty());
+    for s in shifts {
+        let local = s["start_local"].as_str().unwrap();
+        assert!(
+            !local.starts_with("2026-03-02"),
+            "seventh day in a row: {s}"
+        );
+    }
+    let stored = chatroster::db::schedules::get(&mut app.pool.get().unwrap(), &id).unwrap();
+    let problem: Problem = serde_json::from_str(stored.problem.as_deref().unwrap()).unwrap();
+    let roster: Roster = serde_json::from_str(stored.roster.as_deref().unwrap()).unwrap();
+    assert_eq!(problem.history.len(), 24);
+    assert_eq!(validate(&problem, &roster), vec![]);
 }
 
-#[actix_web::test]
-async fn schedules_solve_from_stored_data_postgres() {
-    if let Some(app) = spawn(common::Kind::Postgres).await {
-        solve_from_stored_data(app).await;
-    }
-}
+both_backends!(
+    schedules_keep_rules_across_published_shifts,
+    spawn = spawn,
+    published_shifts_before_the_period
+);

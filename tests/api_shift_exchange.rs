@@ -5,17 +5,12 @@ mod common;
 
 use chatroster::db;
 use chatroster::db::outbox::Filter;
-use chrono::{DateTime, NaiveDateTime};
 use common::{agent_body, assert_problem, queue_body, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 
 const MON: (&str, &str) = ("2026-11-30T06:00:00Z", "2026-11-30T14:00:00Z");
 const TUE: (&str, &str) = ("2026-12-01T06:00:00Z", "2026-12-01T14:00:00Z");
-
-fn at(s: &str) -> NaiveDateTime {
-    DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
-}
 
 struct Org {
     m: String,
@@ -63,21 +58,7 @@ async fn org(app: &TestApp) -> Org {
 }
 
 fn give(app: &TestApp, agent: &str, queue: &str, (start, end): (&str, &str)) -> String {
-    let row = db::shifts::ShiftRow {
-        id: db::new_id(),
-        agent_id: Some(agent.into()),
-        queue_id: queue.into(),
-        start_at: at(start),
-        end_at: at(end),
-        breaks: "[]".into(),
-        sequence: 0,
-        status: "active".into(),
-        schedule_id: None,
-        publication_id: None,
-        created_at: db::now(),
-        updated_at: db::now(),
-        handed_over_from: None,
-    };
+    let row = common::published_shift(agent, queue, start, end);
     db::shifts::insert_all(&mut app.pool.get().unwrap(), std::slice::from_ref(&row)).unwrap();
     row.id
 }

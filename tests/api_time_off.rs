@@ -3,34 +3,11 @@
 
 mod common;
 
-use chatroster::db::{self, shifts::ShiftRow};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use common::{assert_problem, mail, queue_body, roster, TestApp};
+use chatroster::db;
+use chrono::{DateTime, Utc};
+use common::{assert_problem, mail, published_shift as shift, queue_body, roster, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-fn at(s: &str) -> NaiveDateTime {
-    DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
-}
-
-/// An active published shift of `agent` on `queue`.
-pub fn shift(agent: &str, queue: &str, start: &str, end: &str) -> ShiftRow {
-    ShiftRow {
-        id: db::new_id(),
-        agent_id: Some(agent.into()),
-        queue_id: queue.into(),
-        start_at: at(start),
-        end_at: at(end),
-        breaks: "[]".into(),
-        sequence: 0,
-        status: "active".into(),
-        schedule_id: None,
-        publication_id: None,
-        created_at: db::now(),
-        updated_at: db::now(),
-        handed_over_from: None,
-    }
-}
 
 async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink::SmtpSink) {
     let m = app.manager_token().await;

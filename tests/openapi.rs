@@ -119,6 +119,7 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
     for name in [
         "SchedulingProblem",
         "SchedulingAgent",
+        "SchedulingPriorShift",
         "Roster",
         "RosterShiftOut",
     ] {
@@ -127,6 +128,10 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
             "{name} is not documented"
         );
     }
+    assert_eq!(
+        schemas["SchedulingProblem"]["properties"]["history"]["items"]["$ref"],
+        "#/components/schemas/SchedulingPriorShift"
+    );
     assert_eq!(
         doc.body["paths"]["/api/v1/solve"]["post"]["requestBody"]["content"]["application/json"]
             ["schema"]["$ref"],

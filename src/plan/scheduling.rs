@@ -5,8 +5,8 @@ use super::requirements::{interval_input, queue_requirements, WhatIf};
 use super::PlanError;
 use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
 use crate::domain::scheduler::{
-    self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, Problem, Queue,
-    ShiftTemplate, SolveOptions, UtcRange,
+    self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, PriorShift, Problem,
+    Queue, ShiftTemplate, SolveOptions, UtcRange,
 };
 use crate::domain::validation::ValidationErrors;
 use crate::jobs::worker::{JobContext, JobError, JobHandler};
@@ -164,6 +164,33 @@ fn add_approved_time_off(
     Ok(())
 }
 
+/// How far back published shifts are handed to the scheduler as history: further than any
+/// contract's days in a row or days off together reach.
+const HISTORY_DAYS: i64 = 14;
+
+/// The published shifts the agents hold that start in the two weeks before the period: the
+/// roster must keep their rest, days in a row and days off together across the period start.
+fn published_history(
+    conn: &mut DbConnection,
+    agents: &[Agent],
+    start: DateTime<Utc>,
+) -> Result<Vec<PriorShift>, PlanError> {
+    let from = start - chrono::Duration::days(HISTORY_DAYS);
+    let held = db::shifts::starting_between(conn, from.naive_utc(), start.naive_utc())?;
+    Ok(held
+        .into_iter()
+        .filter(|s| s.is_active())
+        .filter_map(|s| {
+            let agent_id = s.agent_id.clone()?;
+            agents.iter().any(|a| a.id == agent_id).then(|| PriorShift {
+                agent_id,
+                start: s.start_utc(),
+                end: s.end_utc(),
+            })
+        })
+        .collect())
+}
+
 /// A queue's forecast workload on the problem's UTC grid, to judge a roster's service level.
 #[derive(Debug, Clone)]
 pub struct QueueLoad {
@@ -305,6 +332,7 @@ pub fn build_problem(
         .map(to_scheduler_agent)
         .collect();
     add_approved_time_off(conn, &mut agents, start, weeks)?;
+    let history = published_history(conn, &agents, start)?;
     let problem = Problem {
         period: Period {
             start,
@@ -316,6 +344,7 @@ pub fn build_problem(
         agents,
         templates: default_templates(),
         pinned: Vec::new(),
+        history,
         weights: Default::default(),
     };
     Ok((problem, loads))

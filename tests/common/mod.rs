@@ -7,7 +7,7 @@ pub mod roster;
 
 use chatroster::auth::password;
 use chatroster::config::Config;
-use chatroster::db::{self, DbPool};
+use chatroster::db::{self, shifts::ShiftRow, DbPool};
 use chatroster::domain::email::EmailAddress;
 use chatroster::startup::Application;
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -331,25 +331,50 @@ pub fn assert_problem(r: &Reply, status: StatusCode, field: Option<&str>) {
 #[macro_export]
 macro_rules! both_backends {
     ($name:ident, $body:expr) => {
+        both_backends!($name, spawn = common::spawn, $body);
+    };
+    ($name:ident, spawn = $spawn:path, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[actix_web::test]
             async fn sqlite() {
-                let app = common::spawn(common::Kind::Sqlite)
-                    .await
-                    .expect("sqlite app");
+                let app = $spawn(common::Kind::Sqlite).await.expect("sqlite app");
                 ($body)(app).await;
             }
 
             #[actix_web::test]
             async fn postgres() {
-                let Some(app) = common::spawn(common::Kind::Postgres).await else {
+                let Some(app) = $spawn(common::Kind::Postgres).await else {
                     return;
                 };
                 ($body)(app).await;
             }
         }
     };
+}
+
+/// An RFC 3339 instant as the naive UTC timestamp the database stores.
+pub fn at(s: &str) -> chrono::NaiveDateTime {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
+}
+
+/// An active published shift of `agent` on `queue`, as a publication would store it.
+pub fn published_shift(agent: &str, queue: &str, start: &str, end: &str) -> ShiftRow {
+    ShiftRow {
+        id: db::new_id(),
+        agent_id: Some(agent.into()),
+        queue_id: queue.into(),
+        start_at: at(start),
+        end_at: at(end),
+        breaks: "[]".into(),
+        sequence: 0,
+        status: "active".into(),
+        schedule_id: None,
+        publication_id: None,
+        created_at: db::now(),
+        updated_at: db::now(),
+        handed_over_from: None,
+    }
 }

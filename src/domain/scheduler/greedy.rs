@@ -52,8 +52,10 @@ impl Plan {
     /// Empty plan holding the pinned shifts.
     pub fn new(inst: &Inst) -> Plan {
         let mut plan = Plan {
-            states: (0..inst.agents.len())
-                .map(|_| AgentState::new(inst.weeks))
+            states: inst
+                .agents
+                .iter()
+                .map(|a| AgentState::new(inst.weeks, &a.prior_days))
                 .collect(),
             picks: vec![Vec::new(); inst.agents.len()],
             cov: vec![vec![0.0; inst.n]; inst.p.queues.len()],

@@ -30,6 +30,10 @@ pub(crate) fn is_weekend(w: Weekday) -> bool {
     matches!(w, Weekday::Sat | Weekday::Sun)
 }
 
+/// How far back prior shifts count, in days: further than any contract's days in a
+/// row or days off together reach (a week at most) plus a margin.
+const PRIOR_DAYS: i64 = 14;
+
 pub(crate) struct AgentCtx {
     pub tz: Tz,
     /// Queue indices whose language the agent speaks.
@@ -39,6 +43,10 @@ pub(crate) struct AgentCtx {
     pub templates: Vec<usize>,
     /// Per week: contract minimum is attainable (enforced) or not (reported).
     pub min_attainable: Vec<bool>,
+    /// Local days (before the period: negative) of the agent's prior shifts, sorted.
+    pub prior_days: Vec<i64>,
+    /// Minutes from the period start at which the last prior shift ends.
+    pub prior_end: Option<i64>,
 }
 
 pub(crate) struct Pinned {
@@ -179,6 +187,8 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
             avail,
             templates,
             min_attainable: vec![true; weeks],
+            prior_days: Vec::new(),
+            prior_end: None,
         });
     }
     let mut inst = Inst {
@@ -216,9 +226,29 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
             breaks,
         });
     }
+    for s in &p.history {
+        let Some(ai) = p.agents.iter().position(|a| a.id == s.agent_id) else {
+            continue;
+        };
+        let (day, _, _) = inst.local_day(&inst.agents[ai].tz, s.start);
+        // Older days cannot reach a rule inside the period.
+        if day < -PRIOR_DAYS {
+            continue;
+        }
+        let ctx = &mut inst.agents[ai];
+        ctx.prior_days.push(day);
+        let end = (s.end - p.period.start).num_minutes();
+        ctx.prior_end = Some(ctx.prior_end.map_or(end, |e| e.max(end)));
+    }
+    for ctx in &mut inst.agents {
+        ctx.prior_days.sort_unstable();
+        ctx.prior_days.dedup();
+    }
     let mut keys: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (ai, a) in p.agents.iter().enumerate() {
-        let pinned = inst.pinned.iter().any(|x| x.agent == ai);
+        // Members of a group must be interchangeable: fixed or prior shifts make them differ.
+        let pinned =
+            inst.pinned.iter().any(|x| x.agent == ai) || !inst.agents[ai].prior_days.is_empty();
         let key = if aggregate && !pinned {
             let mut langs = a.languages.clone();
             langs.sort();

@@ -196,7 +196,7 @@ impl<'a, 'p> Search<'a, 'p> {
 
     /// The agent's rule state from its pinned and placed shifts.
     fn state(&self, a: usize) -> AgentState {
-        let mut st = AgentState::new(self.inst.weeks);
+        let mut st = AgentState::new(self.inst.weeks, &self.inst.agents[a].prior_days);
         for p in &self.pinned[a] {
             st.add(*p, self.inst.step);
         }

@@ -37,8 +37,12 @@
 //! Floors are enforced with a dominant penalty; every miss is reported with its
 //! cause. Days are the agent's local calendar day of the shift start; week `k`
 //! is local days `7k..7k+7` counted from the period's first date in the period's
-//! zone (clamped to the period). At most one shift starts per local day. Work
-//! history before the period is not considered.
+//! zone (clamped to the period). At most one shift starts per local day.
+//! Shifts worked before the period ([`Problem::history`]) count for rest, days
+//! in a row and days off together across the period start: no option starts
+//! inside the rest after the last one, their local days enter the exact rule
+//! checks and the model's day rows as constants, and their agents are never
+//! grouped with others.
 
 mod assemble;
 mod contract_rows;
@@ -213,6 +217,8 @@ fn polish_kept(
     Ok(())
 }
 
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 mod testkit;
 #[cfg(test)]

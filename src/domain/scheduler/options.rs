@@ -92,7 +92,8 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
     let start = p.period.start;
     let end = inst.time(inst.n);
     let pref = &a.preferences;
-    let mut pinned_state = AgentState::new(inst.weeks);
+    let mut pinned_state = AgentState::new(inst.weeks, &[]);
+    let rest = (a.contract.min_rest_hours * 60.0).ceil() as i64;
     for s in inst.pinned.iter().filter(|s| s.agent == ai) {
         pinned_state.add(
             Placed {
@@ -142,7 +143,9 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
                     week,
                     weekday,
                 };
-                if !pinned_state.pair_ok(&a.contract, step, &placed) {
+                if !pinned_state.pair_ok(&a.contract, step, &placed)
+                    || ctx.prior_end.is_some_and(|e| st as i64 * step - e < rest)
+                {
                     continue;
                 }
                 let sm = i64::from(lt.hour() * 60 + lt.minute());

@@ -200,6 +200,20 @@ pub struct PinnedShift {
     pub breaks: Vec<UtcRange>,
 }
 
+/// A shift an agent worked (or is published to work) that starts before the period.
+/// It counts only for the rules that reach across the period start: rest between
+/// shifts, days in a row and days off together. It covers nothing and does not
+/// count toward the period's weekly hours, shifts or weekends; nothing new is placed
+/// before its end plus the agent's rest.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingPriorShift)]
+pub struct PriorShift {
+    pub agent_id: String,
+    /// Before the period start.
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
 /// Objective weights, all per agent-hour unless noted. Defaults make the
 /// objective lexicographic in practice: floor >> shortfall >> over >> paid hours:
 /// `under = [100, 200, 400]` (0-1, 1-2, >2 agents short), `over = 5`,
@@ -248,6 +262,9 @@ pub struct Problem {
     pub templates: Vec<ShiftTemplate>,
     #[serde(default)]
     pub pinned: Vec<PinnedShift>,
+    /// Shifts worked before the period (the last two weeks matter at most).
+    #[serde(default)]
+    pub history: Vec<PriorShift>,
     #[serde(default)]
     pub weights: Weights,
 }
@@ -371,6 +388,17 @@ impl Problem {
             {
                 return invalid(format!(
                     "pinned shift of {} must lie on the grid inside the period",
+                    s.agent_id
+                ));
+            }
+        }
+        for s in &self.history {
+            if !self.agents.iter().any(|a| a.id == s.agent_id) {
+                return invalid(format!("history shift for unknown agent {}", s.agent_id));
+            }
+            if s.end <= s.start || s.start >= p.start {
+                return invalid(format!(
+                    "history shift of {} must start before the period and end after it starts",
                     s.agent_id
                 ));
             }

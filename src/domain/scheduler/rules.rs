@@ -31,14 +31,17 @@ impl Placed {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AgentState {
     pub shifts: Vec<Placed>,
+    /// Days worked before the period (sorted): they count for days in a row and days off.
+    pub prior_days: Vec<i64>,
     pub week_minutes: Vec<i64>,
     pub week_shifts: Vec<u32>,
 }
 
 impl AgentState {
-    pub fn new(weeks: usize) -> Self {
+    pub fn new(weeks: usize, prior_days: &[i64]) -> Self {
         AgentState {
             shifts: Vec::new(),
+            prior_days: prior_days.to_vec(),
             week_minutes: vec![0; weeks],
             week_shifts: vec![0; weeks],
         }
@@ -72,7 +75,7 @@ impl AgentState {
         if self.week_shifts.get(w).copied().unwrap_or(0) + 1 > c.max_shifts_per_week {
             return false;
         }
-        let days: BTreeSet<i64> = self.shifts.iter().map(|x| x.day).collect();
+        let days = self.worked_days();
         let mut run = 1;
         let mut d = s.day - 1;
         while days.contains(&d) {
@@ -122,11 +125,18 @@ impl AgentState {
     /// Whether every run of days off between two worked days is long enough
     /// (removing a shift can make one too short; adding one is checked by [`Self::can_add`]).
     pub fn days_off_ok(&self, min_off: i64) -> bool {
-        let mut days: Vec<i64> = self.shifts.iter().map(|s| s.day).collect();
-        days.sort_unstable();
-        days.dedup();
+        let days: Vec<i64> = self.worked_days().into_iter().collect();
         days.windows(2)
             .all(|w| days_off_fit(w[1] - w[0] - 1, min_off))
+    }
+
+    /// Days with a shift, prior days included.
+    fn worked_days(&self) -> BTreeSet<i64> {
+        self.shifts
+            .iter()
+            .map(|x| x.day)
+            .chain(self.prior_days.iter().copied())
+            .collect()
     }
 
     pub fn week_hours(&self, w: usize) -> f64 {

@@ -99,6 +99,7 @@ pub fn problem(
         agents,
         templates,
         pinned: vec![],
+        history: vec![],
         weights: Weights::default(),
     }
 }

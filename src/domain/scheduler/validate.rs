@@ -46,7 +46,11 @@ pub(super) struct Worked {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub date: NaiveDate,
+    /// Fixed: pinned, or worked before the period.
     pub pinned: bool,
+    /// Worked before the period (`Problem::history`): counts only for rest, days in
+    /// a row and days off together.
+    pub prior: bool,
 }
 
 pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
@@ -122,6 +126,7 @@ pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
             end: s.end_utc,
             date: local_date,
             pinned: s.pinned,
+            prior: false,
         });
         if s.pinned {
             let ok = p
@@ -260,6 +265,23 @@ pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
             _ => None,
         })
         .collect();
+    for h in &p.history {
+        let Some(tz) = p
+            .agents
+            .iter()
+            .find(|a| a.id == h.agent_id)
+            .and_then(|a| a.zone.parse::<Tz>().ok())
+        else {
+            continue;
+        };
+        worked.entry(h.agent_id.as_str()).or_default().push(Worked {
+            start: h.start,
+            end: h.end,
+            date: h.start.with_timezone(&tz).date_naive(),
+            pinned: true,
+            prior: true,
+        });
+    }
     for a in &p.agents {
         let mut ws = worked.remove(a.id.as_str()).unwrap_or_default();
         ws.sort_by_key(|w| w.start);

@@ -166,7 +166,7 @@ pub(super) fn check_contract(
     let week = |d: NaiveDate| ((d - first).num_days().div_euclid(7)).clamp(0, weeks - 1) as usize;
     let mut hours = vec![0.0; weeks as usize];
     let mut count = vec![0u32; weeks as usize];
-    for w in ws {
+    for w in ws.iter().filter(|w| !w.prior) {
         hours[week(w.date)] += (w.end - w.start).num_minutes() as f64 / 60.0;
         count[week(w.date)] += 1;
     }
@@ -196,7 +196,7 @@ pub(super) fn check_contract(
     // The scheduler's day is the agent's local date of the shift start: two shifts
     // may not start on one local date (a split shift is not a template).
     let mut starts: BTreeMap<NaiveDate, (u32, bool)> = BTreeMap::new();
-    for w in ws {
+    for w in ws.iter().filter(|w| !w.prior) {
         let e = starts.entry(w.date).or_insert((0, true));
         e.0 += 1;
         e.1 &= w.pinned;
@@ -213,6 +213,8 @@ pub(super) fn check_contract(
         }
     }
     let all_pinned = ws.iter().all(|w| w.pinned);
+    // Rules across the period start are reported on the period's own days only.
+    let in_period: BTreeSet<NaiveDate> = ws.iter().filter(|w| !w.prior).map(|w| w.date).collect();
     for k in 0..weeks as usize {
         if hours[k] > c.max_hours_per_week + 1e-9 && !all_pinned {
             v.push(
@@ -257,7 +259,7 @@ pub(super) fn check_contract(
             Some(p) if (d - p).num_days() == 1 => run += 1,
             Some(p) => {
                 let off = (d - p).num_days() - 1;
-                if off < i64::from(c.min_consecutive_days_off) {
+                if off < i64::from(c.min_consecutive_days_off) && in_period.contains(&d) {
                     v.push(
                         "min_days_off",
                         id,
@@ -270,7 +272,7 @@ pub(super) fn check_contract(
             }
             None => run = 1,
         }
-        if run > c.max_consecutive_days {
+        if run > c.max_consecutive_days && in_period.contains(&d) {
             v.push(
                 "max_consecutive_days",
                 id,
@@ -281,7 +283,7 @@ pub(super) fn check_contract(
         }
         prev = Some(d);
     }
-    let weekends: BTreeSet<NaiveDate> = days
+    let weekends: BTreeSet<NaiveDate> = in_period
         .iter()
         .filter_map(|d| match d.weekday() {
             Weekday::Sat => Some(*d),
