@@ -133,3 +133,34 @@ fn history_must_start_before_the_period_and_name_a_known_agent() {
         Err(ScheduleError::Invalid(_))
     ));
 }
+
+#[test]
+fn a_prior_shift_keeps_its_local_day_for_zones_behind_the_period() {
+    // The period starts Monday 00:00 UTC, Sunday 17:00 in Los Angeles: the agent's
+    // Sunday is partly inside the period. Having worked Sunday 05-09 local, the agent
+    // gets no second shift starting that Sunday, however long the rest since.
+    let q = queue("en", "en", 336, |i| if i < 14 { 1.0 } else { 0.0 });
+    let a = agent(
+        "a0",
+        "America/Los_Angeles",
+        &["en"],
+        &WEEK,
+        hm(0, 0),
+        hm(0, 0),
+    );
+    let mut p = problem(MON, vec![q], vec![a], vec![template("4h", 4, 60)]);
+    p.weights.fairness = 0.0;
+    let free = solve_ok(&p);
+    assert!(!free.shifts.is_empty());
+    p.history = vec![prior("a0", "2026-03-22T12:00:00Z", 4)];
+    let r = solve_ok(&p);
+    assert!(
+        r.shifts
+            .iter()
+            .all(|s| s.start_local.date_naive().to_string() != "2026-03-22"),
+        "{:?}",
+        r.shifts
+    );
+    let v = validate(&p, &free);
+    assert!(v.iter().any(|x| x.rule == "one_shift_per_day"), "{v:?}");
+}

@@ -143,8 +143,10 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
                     week,
                     weekday,
                 };
+                // One shift per local day holds against prior shifts too.
                 if !pinned_state.pair_ok(&a.contract, step, &placed)
                     || ctx.prior_end.is_some_and(|e| st as i64 * step - e < rest)
+                    || ctx.prior_days.contains(&day)
                 {
                     continue;
                 }

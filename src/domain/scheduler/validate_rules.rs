@@ -196,7 +196,7 @@ pub(super) fn check_contract(
     // The scheduler's day is the agent's local date of the shift start: two shifts
     // may not start on one local date (a split shift is not a template).
     let mut starts: BTreeMap<NaiveDate, (u32, bool)> = BTreeMap::new();
-    for w in ws.iter().filter(|w| !w.prior) {
+    for w in ws {
         let e = starts.entry(w.date).or_insert((0, true));
         e.0 += 1;
         e.1 &= w.pinned;
