@@ -126,14 +126,73 @@ async fn edit_lock_and_resolve(app: TestApp) {
     );
 }
 
-#[actix_web::test]
-async fn edits_are_validated_and_locks_survive_a_re_solve_sqlite() {
-    edit_lock_and_resolve(spawn(common::Kind::Sqlite).await.unwrap()).await;
+both_backends!(
+    edits_are_validated_and_locks_survive_a_re_solve,
+    spawn = spawn,
+    edit_lock_and_resolve
+);
+
+/// Two managers with the same roster open: the second one's edit by index is refused once the first
+/// one changed the roster, instead of landing on whatever shift now has that index.
+async fn stale_edits_are_refused(app: TestApp) {
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap();
+    let count = schedule["roster"]["shifts"].as_array().unwrap().len();
+    let url = app.url(&format!("/api/v1/schedules/{id}"));
+    let etag = |r: &reqwest::Response| r.headers()["etag"].to_str().unwrap().to_string();
+    let seen = etag(&app.client.get(&url).bearer_auth(&m).send().await.unwrap());
+
+    let first = app
+        .client
+        .post(format!("{url}/shifts/0/lock"))
+        .bearer_auth(&m)
+        .header("If-Match", &seen)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let after_first = etag(&first);
+    assert_ne!(after_first, seen);
+    let body: Value = first.json().await.unwrap();
+    assert_eq!(body["revision"], after_first.as_str());
+
+    let stale = app
+        .client
+        .delete(format!("{url}/shifts/1"))
+        .bearer_auth(&m)
+        .header("If-Match", &seen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        stale.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let problem: Value = stale.json().await.unwrap();
+    assert_eq!(problem["field"], "If-Match");
+    let now = app.client.get(&url).bearer_auth(&m).send().await.unwrap();
+    assert_eq!(etag(&now), after_first);
+    let now: Value = now.json().await.unwrap();
+    assert_eq!(now["roster"]["shifts"].as_array().unwrap().len(), count);
+
+    let again = app
+        .client
+        .delete(format!("{url}/shifts/0/lock"))
+        .bearer_auth(&m)
+        .header("If-Match", &after_first)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_ne!(etag(&again), after_first);
 }
 
-#[actix_web::test]
-async fn edits_are_validated_and_locks_survive_a_re_solve_postgres() {
-    if let Some(app) = spawn(common::Kind::Postgres).await {
-        edit_lock_and_resolve(app).await;
-    }
-}
+both_backends!(
+    edits_refuse_a_stale_revision,
+    spawn = spawn,
+    stale_edits_are_refused
+);

@@ -128,6 +128,16 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
             "{name} is not documented"
         );
     }
+    let edit = &doc.body["paths"]["/api/v1/schedules/{id}/shifts/{index}"]["delete"];
+    assert!(
+        edit["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "If-Match" && p["in"] == "header"),
+        "{edit}"
+    );
+    assert!(edit["responses"]["412"].is_object());
     assert_eq!(
         schemas["SchedulingProblem"]["properties"]["history"]["items"]["$ref"],
         "#/components/schemas/SchedulingPriorShift"

@@ -99,18 +99,21 @@ pub fn set_problem(conn: &mut DbConnection, id: &str, problem: &str) -> DbResult
 }
 
 /// Replaces the roster and problem of a solved schedule after a hand edit; `false` when the schedule
-/// is no longer solved (discarded or being re-solved meanwhile).
+/// is no longer solved (discarded or being re-solved meanwhile) or no longer at `previous`.
 pub fn store_edit(
     conn: &mut DbConnection,
     id: &str,
     roster: &str,
     problem: &str,
+    previous: NaiveDateTime,
 ) -> DbResult<bool> {
-    let t = now();
+    // `updated_at` is the roster's revision: it must move forward even if the clock did not.
+    let t = now().max(previous + chrono::Duration::microseconds(1));
     let n = diesel::update(
         schedules::table
             .find(id)
-            .filter(schedules::status.eq("solved")),
+            .filter(schedules::status.eq("solved"))
+            .filter(schedules::updated_at.eq(previous)),
     )
     .set((
         schedules::roster.eq(roster),

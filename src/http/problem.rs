@@ -106,6 +106,7 @@ impl ApiError {
             StatusCode::FORBIDDEN => "Forbidden",
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::CONFLICT => "Conflict",
+            StatusCode::PRECONDITION_FAILED => "Precondition failed",
             StatusCode::PAYLOAD_TOO_LARGE => "Payload too large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
             StatusCode::UNPROCESSABLE_ENTITY => "Invalid input",
@@ -234,6 +235,9 @@ impl From<crate::plan::PlanError> for ApiError {
             }
             PlanError::Staffing(s) => Self::validation(ValidationErrors::single("", s.to_string())),
             PlanError::Edit(e) => edit_error(e),
+            PlanError::Stale(detail) => {
+                Self::new(StatusCode::PRECONDITION_FAILED, detail).with_field("If-Match")
+            }
         }
     }
 }

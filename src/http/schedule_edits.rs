@@ -1,5 +1,7 @@
 //! Editing a solved roster by hand: add, move or remove a shift, lock and unlock shifts, and re-solve
-//! keeping the locks. Shifts are addressed by their position in the roster's `shifts` list.
+//! keeping the locks. Shifts are addressed by their position in the roster's `shifts` list; an edit
+//! sent with `If-Match: <revision>` (the schedule's `ETag`) applies only if nobody changed the roster
+//! since, so that an index can never point at another shift than the one the client saw.
 
 use super::auth::Authenticated;
 use super::problem::{missing, ApiError, Problem};
@@ -9,9 +11,30 @@ use crate::domain::scheduler::edit::Edit;
 use crate::domain::validation::ValidationErrors;
 use crate::jobs::JobView;
 use crate::plan::editing::{edit_schedule, resolve_schedule, EditOutcome};
-use actix_web::{delete, post, put, web, HttpResponse};
+use actix_web::http::header::{ETAG, IF_MATCH};
+use actix_web::http::StatusCode;
+use actix_web::{delete, dev::Payload, post, put, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use std::future::{ready, Ready};
+
+/// The request's `If-Match` header, if any.
+pub struct IfMatch(Option<String>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.headers().get(IF_MATCH).map(|v| v.to_str()) {
+            None => Ok(IfMatch(None)),
+            Some(Ok(v)) => Ok(IfMatch(Some(v.to_string()))),
+            Some(Err(_)) => {
+                Err(ApiError::bad_request("If-Match must be ASCII").with_field("If-Match"))
+            }
+        })
+    }
+}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(add_shift)
@@ -52,29 +75,37 @@ fn parse_start(raw: &str) -> Result<DateTime<Utc>, ApiError> {
         })
 }
 
+/// Runs `edit` and answers `status` with the outcome and the roster's new revision as `ETag`.
 async fn run_edit(
     state: &AppState,
     auth: &Authenticated,
     id: String,
     edit: Edit,
-) -> Result<EditOutcome, ApiError> {
+    if_match: IfMatch,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
-    run_db(state, move |c| {
+    let outcome = run_db(state, move |c| {
         db::schedules::get(c, &id).map_err(missing("schedule", &id))?;
-        Ok(edit_schedule(c, &id, &edit)?)
+        Ok(edit_schedule(c, &id, &edit, if_match.0.as_deref())?)
     })
-    .await
+    .await?;
+    Ok(HttpResponse::build(status)
+        .insert_header((ETAG, outcome.revision.clone()))
+        .json(outcome))
 }
 
 /// Adds a shift; refused (422, each broken rule named) when it breaks the agent's hard rules.
 #[utoipa::path(post, path = "/api/v1/schedules/{id}/shifts", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = NewShift,
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header,
+        description = "The schedule's ETag: the edit is refused with 412 if the roster changed since")), request_body = NewShift,
     responses((status = 201, body = EditOutcome), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 422, body = Problem)))]
+              (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[post("/schedules/{id}/shifts")]
 pub async fn add_shift(
     state: web::Data<AppState>,
     auth: Authenticated,
+    if_match: IfMatch,
     path: web::Path<String>,
     body: web::Json<NewShift>,
 ) -> Result<HttpResponse, ApiError> {
@@ -84,19 +115,28 @@ pub async fn add_shift(
         start: parse_start(&body.start_utc)?,
         template_id: body.template_id,
     };
-    let outcome = run_edit(&state, &auth, path.into_inner(), edit).await?;
-    Ok(HttpResponse::Created().json(outcome))
+    run_edit(
+        &state,
+        &auth,
+        path.into_inner(),
+        edit,
+        if_match,
+        StatusCode::CREATED,
+    )
+    .await
 }
 
 /// Moves a shift (optionally onto another template), reporting the coverage change.
 #[utoipa::path(put, path = "/api/v1/schedules/{id}/shifts/{index}", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = String, Path), ("index" = u32, Path)), request_body = MovedShift,
+    params(("id" = String, Path), ("index" = u32, Path), ("If-Match" = Option<String>, Header,
+        description = "The schedule's ETag: the edit is refused with 412 if the roster changed since")), request_body = MovedShift,
     responses((status = 200, body = EditOutcome), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 422, body = Problem)))]
+              (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[put("/schedules/{id}/shifts/{index}")]
 pub async fn move_shift(
     state: web::Data<AppState>,
     auth: Authenticated,
+    if_match: IfMatch,
     path: web::Path<(String, u32)>,
     body: web::Json<MovedShift>,
 ) -> Result<HttpResponse, ApiError> {
@@ -107,58 +147,65 @@ pub async fn move_shift(
         start: parse_start(&body.start_utc)?,
         template_id: body.template_id,
     };
-    Ok(HttpResponse::Ok().json(run_edit(&state, &auth, id, edit).await?))
+    run_edit(&state, &auth, id, edit, if_match, StatusCode::OK).await
 }
 
 /// Removes a shift, reporting the coverage it costs.
 #[utoipa::path(delete, path = "/api/v1/schedules/{id}/shifts/{index}", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = String, Path), ("index" = u32, Path)),
-    responses((status = 200, body = EditOutcome), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    params(("id" = String, Path), ("index" = u32, Path), ("If-Match" = Option<String>, Header,
+        description = "The schedule's ETag: the edit is refused with 412 if the roster changed since")),
+    responses((status = 200, body = EditOutcome), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 412, body = Problem)))]
 #[delete("/schedules/{id}/shifts/{index}")]
 pub async fn remove_shift(
     state: web::Data<AppState>,
     auth: Authenticated,
+    if_match: IfMatch,
     path: web::Path<(String, u32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, index) = path.into_inner();
     let edit = Edit::Remove {
         index: index as usize,
     };
-    Ok(HttpResponse::Ok().json(run_edit(&state, &auth, id, edit).await?))
+    run_edit(&state, &auth, id, edit, if_match, StatusCode::OK).await
 }
 
 /// Locks a shift: edits refuse it and a re-solve keeps it as it is.
 #[utoipa::path(post, path = "/api/v1/schedules/{id}/shifts/{index}/lock", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = String, Path), ("index" = u32, Path)),
-    responses((status = 200, body = EditOutcome), (status = 404, body = Problem)))]
+    params(("id" = String, Path), ("index" = u32, Path), ("If-Match" = Option<String>, Header,
+        description = "The schedule's ETag: the edit is refused with 412 if the roster changed since")),
+    responses((status = 200, body = EditOutcome), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[post("/schedules/{id}/shifts/{index}/lock")]
 pub async fn lock_shift(
     state: web::Data<AppState>,
     auth: Authenticated,
+    if_match: IfMatch,
     path: web::Path<(String, u32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, index) = path.into_inner();
     let edit = Edit::Lock {
         index: index as usize,
     };
-    Ok(HttpResponse::Ok().json(run_edit(&state, &auth, id, edit).await?))
+    run_edit(&state, &auth, id, edit, if_match, StatusCode::OK).await
 }
 
 /// Unlocks a shift.
 #[utoipa::path(delete, path = "/api/v1/schedules/{id}/shifts/{index}/lock", tag = "scheduling", security(("bearer" = [])),
-    params(("id" = String, Path), ("index" = u32, Path)),
-    responses((status = 200, body = EditOutcome), (status = 404, body = Problem)))]
+    params(("id" = String, Path), ("index" = u32, Path), ("If-Match" = Option<String>, Header,
+        description = "The schedule's ETag: the edit is refused with 412 if the roster changed since")),
+    responses((status = 200, body = EditOutcome), (status = 404, body = Problem), (status = 412, body = Problem)))]
 #[delete("/schedules/{id}/shifts/{index}/lock")]
 pub async fn unlock_shift(
     state: web::Data<AppState>,
     auth: Authenticated,
+    if_match: IfMatch,
     path: web::Path<(String, u32)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, index) = path.into_inner();
     let edit = Edit::Unlock {
         index: index as usize,
     };
-    Ok(HttpResponse::Ok().json(run_edit(&state, &auth, id, edit).await?))
+    run_edit(&state, &auth, id, edit, if_match, StatusCode::OK).await
 }
 
 /// Solves the schedule again from the current requirements and agents, keeping its locked shifts;

@@ -179,7 +179,8 @@ pub async fn list_schedules(
     Ok(HttpResponse::Ok().json(Paged::new(items, total, page)))
 }
 
-/// One schedule with its solve job's progress and, once solved, the roster.
+/// One schedule with its solve job's progress and, once solved, the roster; its `ETag` is the
+/// revision that roster edits name in `If-Match`.
 #[utoipa::path(get, path = "/api/v1/schedules/{id}", tag = "scheduling", security(("bearer" = [])),
     responses((status = 200, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
@@ -197,7 +198,11 @@ pub async fn get_schedule(
         Ok((row, job))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(row, job.map(JobView::from), true)))
+    // The revision an edit's If-Match names (see `schedule_edits`).
+    let etag = crate::plan::editing::revision(row.updated_at);
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::ETAG, etag))
+        .json(view(row, job.map(JobView::from), true)))
 }
 
 /// Discards a schedule (its roster is kept for reference but it can no longer be used).

@@ -5,13 +5,31 @@ use super::PlanError;
 use crate::db::{self, DbConnection, DbError};
 use crate::domain::scheduler::edit::{apply, CoverageChange, Edit};
 use crate::domain::scheduler::{Problem, Roster, Violation};
+use chrono::NaiveDateTime;
 use diesel::Connection;
 use serde::Serialize;
+
+/// A schedule's revision as an HTTP entity tag: it changes with every stored change (edit,
+/// re-solve), so an edit sent with `If-Match` applies only to the roster the client has seen.
+pub fn revision(updated_at: NaiveDateTime) -> String {
+    format!("\"{}\"", updated_at.and_utc().timestamp_micros())
+}
+
+/// Whether an `If-Match` header value names `current` (strong comparison; `*` matches any).
+fn if_match_holds(header: &str, current: &str) -> bool {
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag == current)
+}
 
 /// An accepted edit, as the API reports it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EditOutcome {
     pub schedule_id: String,
+    /// The roster's revision after the edit (also the `ETag` header): send it as `If-Match` with
+    /// the next edit so that it cannot land on a roster changed meanwhile.
+    pub revision: String,
     /// Shifts in the roster after the edit (indexes refer to this order).
     pub shifts: usize,
     pub locked_shifts: usize,
@@ -20,7 +38,8 @@ pub struct EditOutcome {
     pub warnings: Vec<Violation>,
 }
 
-fn load(c: &mut DbConnection, id: &str) -> Result<(Problem, Roster), PlanError> {
+/// The schedule's problem, roster and `updated_at` (its revision).
+fn load(c: &mut DbConnection, id: &str) -> Result<(Problem, Roster, NaiveDateTime), PlanError> {
     let schedule = db::schedules::get(c, id)?;
     if schedule.status != "solved" {
         return Err(DbError::Conflict(format!(
@@ -41,31 +60,41 @@ fn load(c: &mut DbConnection, id: &str) -> Result<(Problem, Roster), PlanError> 
         .ok_or_else(|| {
             DbError::Conflict("this roster predates edits; re-solve the schedule first".into())
         })?;
-    Ok((problem, roster))
+    Ok((problem, roster, schedule.updated_at))
 }
 
-/// Applies `edit` to schedule `id` and stores the result in one transaction.
+/// Applies `edit` to schedule `id` and stores the result in one transaction; with `if_match`,
+/// only if the schedule is still at that revision.
 pub fn edit_schedule(
     conn: &mut DbConnection,
     id: &str,
     edit: &Edit,
+    if_match: Option<&str>,
 ) -> Result<EditOutcome, PlanError> {
     conn.transaction(|c| {
         crate::db::backend::begin_write(c)?;
-        let (mut problem, roster) = load(c, id)?;
+        let (mut problem, roster, updated_at) = load(c, id)?;
+        let current = revision(updated_at);
+        if let Some(expected) = if_match.filter(|e| !if_match_holds(e, &current)) {
+            return Err(PlanError::Stale(format!(
+                "the roster changed since revision {expected} (now {current}); reload it and edit again"
+            )));
+        }
         let edited = apply(&problem, &roster, edit)?;
         problem.pinned = edited.pinned;
         let roster_json =
             serde_json::to_string(&edited.roster).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let problem_json =
             serde_json::to_string(&problem).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        if !db::schedules::store_edit(c, id, &roster_json, &problem_json)? {
+        if !db::schedules::store_edit(c, id, &roster_json, &problem_json, updated_at)? {
             return Err(
                 DbError::Conflict("the schedule changed meanwhile; reload it".into()).into(),
             );
         }
+        let revision = revision(db::schedules::get(c, id)?.updated_at);
         Ok(EditOutcome {
             schedule_id: id.to_string(),
+            revision,
             shifts: edited.roster.shifts.len(),
             locked_shifts: problem.pinned.len(),
             coverage: edited.change,
@@ -98,4 +127,19 @@ pub fn resolve_schedule(
         }
         Ok(job_id)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_match_compares_strong_tags_and_accepts_any() {
+        assert!(if_match_holds("\"17\"", "\"17\""));
+        assert!(if_match_holds("\"3\", \"17\"", "\"17\""));
+        assert!(if_match_holds("*", "\"17\""));
+        assert!(!if_match_holds("\"16\"", "\"17\""));
+        assert!(!if_match_holds("W/\"17\"", "\"17\""));
+        assert!(!if_match_holds("17", "\"17\""));
+    }
 }

@@ -27,6 +27,9 @@ pub enum PlanError {
     Invalid(#[from] ValidationErrors),
     #[error(transparent)]
     Edit(#[from] crate::domain::scheduler::edit::EditError),
+    /// The client's `If-Match` names a revision the data is no longer at.
+    #[error("{0}")]
+    Stale(String),
 }
 
 // Lets services run their work inside `Connection::transaction`.
