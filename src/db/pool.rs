@@ -118,10 +118,19 @@ impl DbPool {
                 }
             }
         }
+        let manager = Manager { backend, target };
+        if backend == Backend::Sqlite {
+            // The switch to WAL needs the file to itself and is stored in it: done once here, the
+            // pool's connections, opening together, find it done instead of racing for the lock
+            // (the loser would log "database is locked" on a new file).
+            manager
+                .connect()
+                .map_err(|e| DbError::Pool(e.to_string()))?;
+        }
         let pool = Pool::builder()
             .max_size(max_size)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { backend, target })
+            .build(manager)
             .map_err(|e| DbError::Pool(e.to_string()))?;
         Ok(Self { pool, backend })
     }
