@@ -177,6 +177,7 @@ async fn stale_edits_are_refused(app: TestApp) {
     let now = app.client.get(&url).bearer_auth(&m).send().await.unwrap();
     assert_eq!(etag(&now), after_first);
     let now: Value = now.json().await.unwrap();
+    assert_eq!(now["revision"], after_first.as_str());
     assert_eq!(now["roster"]["shifts"].as_array().unwrap().len(), count);
 
     let again = app

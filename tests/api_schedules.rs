@@ -16,16 +16,9 @@ async fn spawn(kind: common::Kind) -> Option<TestApp> {
 async fn solve_from_stored_data(app: TestApp) {
     let m = app.manager_token().await;
     let queue = seed(&app, &m).await;
-    let r = app
-        .post(
-            "/api/v1/schedules",
-            Some(&m),
-            json!({"from": "2026-03-02", "weeks": 1, "time_limit_seconds": 10}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
-    assert_eq!(r.body["queue_ids"], json!([queue]));
-    let id = r.body["id"].as_str().unwrap().to_string();
+    let created = common::roster::create_week(&app, &m).await;
+    assert_eq!(created["queue_ids"], json!([queue]));
+    let id = created["id"].as_str().unwrap().to_string();
     let started = Instant::now();
     let schedule = loop {
         let s = app.get(&format!("/api/v1/schedules/{id}"), Some(&m)).await;
@@ -186,3 +179,27 @@ both_backends!(
     spawn = spawn,
     published_shifts_before_the_period
 );
+
+/// A solve the job queue abandoned (its worker died during the last attempt) shows as a failed
+/// schedule with the reason, not as "solving" for good.
+async fn abandoned_solve(app: TestApp) {
+    use chatroster::db;
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let created = common::roster::create_week(&app, &m).await;
+    let id = created["id"].as_str().unwrap();
+    let job = created["job"]["id"].as_str().unwrap();
+    let mut conn = app.pool.get().unwrap();
+    let later = db::now() + chrono::Duration::minutes(1);
+    let kinds = ["solve_schedule".to_string()];
+    let claimed = db::backend::claim_job(&mut conn, "gone", &kinds, db::now(), later).unwrap();
+    assert_eq!(claimed.as_deref(), Some(job));
+    let why = "worker stopped during the last attempt";
+    assert!(db::jobs::fail(&mut conn, job, "gone", why, None).unwrap());
+    drop(conn);
+    let s = app.get(&format!("/api/v1/schedules/{id}"), Some(&m)).await;
+    assert_eq!(s.body["status"], "failed", "{:?}", s.body);
+    assert_eq!(s.body["error"], why);
+}
+
+both_backends!(abandoned_solves_fail_the_schedule, abandoned_solve);

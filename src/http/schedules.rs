@@ -54,9 +54,28 @@ pub struct ScheduleView {
     pub roster: Option<serde_json::Value>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The roster's revision (also the `ETag` of `GET /schedules/{id}`): edits sent with it as
+    /// `If-Match` are refused if the roster changed since.
+    pub revision: String,
 }
 
 fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleView {
+    // A job that ended without reaching its handler's own bookkeeping (abandoned after a worker
+    // died on its last attempt, or cancelled) leaves the schedule "queued" or "solving" for good:
+    // the job's outcome is the schedule's.
+    let (status, error) = match &job {
+        Some(j)
+            if matches!(row.status.as_str(), "queued" | "solving")
+                && matches!(j.status.as_str(), "failed" | "cancelled") =>
+        {
+            let why = j
+                .error
+                .clone()
+                .unwrap_or_else(|| format!("the solve was {}", j.status));
+            ("failed".to_string(), Some(why))
+        }
+        _ => (row.status, row.error),
+    };
     ScheduleView {
         queue_ids: serde_json::from_str(&row.queue_ids).unwrap_or_default(),
         roster: if with_roster {
@@ -69,10 +88,11 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
         id: row.id,
         period_start: row.period_start,
         weeks: row.weeks,
-        status: row.status,
-        error: row.error,
+        status,
+        error,
         job,
         created_at: row.created_at,
+        revision: crate::plan::editing::revision(row.updated_at),
         updated_at: row.updated_at,
     }
 }

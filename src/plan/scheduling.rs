@@ -12,7 +12,6 @@ use crate::domain::validation::ValidationErrors;
 use crate::jobs::worker::{JobContext, JobError, JobHandler};
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The job kind that solves a stored schedule.
@@ -189,6 +188,41 @@ fn published_history(
             })
         })
         .collect())
+}
+
+/// Runs `work` on its own thread and calls `beat` with the seconds elapsed every `every` until it
+/// ends (a solve can outlast a job lease: each beat renews it). Returns the work's result, `Err` if
+/// it panicked, and whether a beat failed. It returns in every case: a panic ends the beats too.
+fn with_heartbeat<T: Send>(
+    work: impl FnOnce() -> T + Send,
+    every: Duration,
+    mut beat: impl FnMut(f64) -> bool,
+) -> (std::thread::Result<T>, bool) {
+    /// Marks the work finished when dropped, which unwinding does as well.
+    struct Finished<'a>(&'a AtomicBool);
+    impl Drop for Finished<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let _finished = Finished(&done);
+            work()
+        });
+        let started = std::time::Instant::now();
+        let mut last_beat = started;
+        let mut beat_failed = false;
+        while !done.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(20).min(every));
+            if last_beat.elapsed() >= every {
+                last_beat = std::time::Instant::now();
+                beat_failed |= !beat(started.elapsed().as_secs_f64());
+            }
+        }
+        (worker.join(), beat_failed)
+    })
 }
 
 /// A queue's forecast workload on the problem's UTC grid, to judge a roster's service level.
@@ -426,34 +460,19 @@ impl JobHandler for SolveScheduleHandler {
             time_limit_seconds: schedule.time_limit_seconds,
             ..SolveOptions::default()
         };
-        let done = Arc::new(AtomicBool::new(false));
-        let (roster, lease_lost) = std::thread::scope(|scope| {
-            let solver = scope.spawn(|| {
-                let result = scheduler::solve(&problem, &options);
-                done.store(true, Ordering::Relaxed);
-                result
-            });
-            // The solve can outlast a lease: keep renewing it, with elapsed time as progress.
-            let started = std::time::Instant::now();
-            let mut last_beat = started;
-            let mut lease_lost = false;
-            while !done.load(Ordering::Relaxed) {
-                std::thread::sleep(Duration::from_millis(200));
-                let elapsed = started.elapsed().as_secs_f64();
-                if last_beat.elapsed() >= Duration::from_secs(5) {
-                    last_beat = std::time::Instant::now();
-                    let fraction =
-                        0.1 + 0.8 * (elapsed / options.time_limit_seconds.max(1.0)).min(1.0);
-                    if ctx
-                        .progress(fraction, &format!("solving ({elapsed:.0} s)"))
-                        .is_err()
-                    {
-                        lease_lost = true;
-                    }
-                }
-            }
-            (solver.join(), lease_lost)
-        });
+        let (roster, lease_lost) = with_heartbeat(
+            || scheduler::solve(&problem, &options),
+            Duration::from_secs(5),
+            |elapsed| {
+                let fraction = 0.1 + 0.8 * (elapsed / options.time_limit_seconds.max(1.0)).min(1.0);
+                // Only a lease taken over ends the job; a database hiccup is retried at the next
+                // beat, long before the lease runs out.
+                !matches!(
+                    ctx.progress(fraction, &format!("solving ({elapsed:.0} s)")),
+                    Err(JobError::LeaseLost)
+                )
+            },
+        );
         if lease_lost {
             return Err(JobError::LeaseLost);
         }
@@ -464,15 +483,16 @@ impl JobHandler for SolveScheduleHandler {
                 db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
                 return Err(JobError::Permanent(e.to_string()));
             }
-            Err(_) => {
-                db::schedules::set_outcome(
-                    &mut conn,
-                    &id,
-                    "failed",
-                    None,
-                    Some("the solver panicked"),
-                )?;
-                return Err(JobError::Permanent("the solver panicked".into()));
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                let msg = format!("the solver panicked: {what}");
+                tracing::error!(schedule = %id, "{msg}");
+                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&msg))?;
+                return Err(JobError::Permanent(msg));
             }
         };
         let violations = scheduler::validate(&problem, &roster);
@@ -500,6 +520,37 @@ impl JobHandler for SolveScheduleHandler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panicking_solve_ends_the_heartbeat_and_is_reported() {
+        let (result, failed) = with_heartbeat(
+            || -> u32 { panic!("solver bug") },
+            Duration::from_millis(1),
+            |_| true,
+        );
+        assert!(result.is_err());
+        assert!(!failed);
+    }
+
+    #[test]
+    fn beats_run_while_the_work_does_and_a_failed_one_is_reported() {
+        let mut beats = Vec::new();
+        let (result, failed) = with_heartbeat(
+            || {
+                std::thread::sleep(Duration::from_millis(150));
+                7
+            },
+            Duration::from_millis(10),
+            |elapsed| {
+                beats.push(elapsed);
+                beats.len() != 2
+            },
+        );
+        assert_eq!(result.ok(), Some(7));
+        assert!(failed);
+        assert!(beats.len() >= 3, "{beats:?}");
+        assert!(beats.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn local_instants_survive_dst_gaps_and_midnight() {

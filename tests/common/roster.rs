@@ -90,8 +90,8 @@ pub async fn seed(app: &TestApp, m: &str) -> String {
     id
 }
 
-/// Creates a one-week schedule from 2026-03-02 and waits until it is solved; returns its JSON.
-pub async fn solve_week(app: &TestApp, m: &str) -> Value {
+/// Creates a one-week schedule from 2026-03-02 (its solve queued); returns the 202's JSON.
+pub async fn create_week(app: &TestApp, m: &str) -> Value {
     let r = app
         .post(
             "/api/v1/schedules",
@@ -100,7 +100,13 @@ pub async fn solve_week(app: &TestApp, m: &str) -> Value {
         )
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_string();
+    r.body
+}
+
+/// Creates a one-week schedule from 2026-03-02 and waits until it is solved; returns its JSON.
+pub async fn solve_week(app: &TestApp, m: &str) -> Value {
+    let created = create_week(app, m).await;
+    let id = created["id"].as_str().unwrap().to_string();
     wait_solved(app, m, &id).await
 }
 
