@@ -98,15 +98,16 @@ pub fn set_problem(conn: &mut DbConnection, id: &str, problem: &str) -> DbResult
     Ok(())
 }
 
-/// Replaces the roster and problem of a solved schedule after a hand edit; `false` when the schedule
-/// is no longer solved (discarded or being re-solved meanwhile) or no longer at `previous`.
+/// Replaces the roster and problem of a solved schedule after a hand edit and returns its new
+/// `updated_at`; `None` when the schedule is no longer solved (discarded or being re-solved
+/// meanwhile) or no longer at `previous`.
 pub fn store_edit(
     conn: &mut DbConnection,
     id: &str,
     roster: &str,
     problem: &str,
     previous: NaiveDateTime,
-) -> DbResult<bool> {
+) -> DbResult<Option<NaiveDateTime>> {
     // `updated_at` is the roster's revision: it must move forward even if the clock did not.
     let t = now().max(previous + chrono::Duration::microseconds(1));
     let n = diesel::update(
@@ -122,7 +123,7 @@ pub fn store_edit(
         schedules::updated_at.eq(t),
     ))
     .execute(conn)?;
-    Ok(n == 1)
+    Ok((n == 1).then_some(t))
 }
 
 /// Puts a solved (or failed) schedule back in the queue for a re-solve with `job_id`.

@@ -82,7 +82,7 @@ async fn run_edit(
     id: String,
     edit: Edit,
     if_match: IfMatch,
-    status: actix_web::http::StatusCode,
+    status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let outcome = run_db(state, move |c| {

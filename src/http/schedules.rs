@@ -219,10 +219,10 @@ pub async fn get_schedule(
     })
     .await?;
     // The revision an edit's If-Match names (see `schedule_edits`).
-    let etag = crate::plan::editing::revision(row.updated_at);
+    let view = view(row, job.map(JobView::from), true);
     Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::ETAG, etag))
-        .json(view(row, job.map(JobView::from), true)))
+        .insert_header((actix_web::http::header::ETAG, view.revision.clone()))
+        .json(view))
 }
 
 /// Discards a schedule (its roster is kept for reference but it can no longer be used).

@@ -86,12 +86,14 @@ pub fn edit_schedule(
             serde_json::to_string(&edited.roster).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let problem_json =
             serde_json::to_string(&problem).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        if !db::schedules::store_edit(c, id, &roster_json, &problem_json, updated_at)? {
+        let Some(stored_at) =
+            db::schedules::store_edit(c, id, &roster_json, &problem_json, updated_at)?
+        else {
             return Err(
                 DbError::Conflict("the schedule changed meanwhile; reload it".into()).into(),
             );
-        }
-        let revision = revision(db::schedules::get(c, id)?.updated_at);
+        };
+        let revision = revision(stored_at);
         Ok(EditOutcome {
             schedule_id: id.to_string(),
             revision,

@@ -11,7 +11,6 @@ use crate::domain::scheduler::{
 use crate::domain::validation::ValidationErrors;
 use crate::jobs::worker::{JobContext, JobError, JobHandler};
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The job kind that solves a stored schedule.
@@ -176,12 +175,13 @@ fn published_history(
 ) -> Result<Vec<PriorShift>, PlanError> {
     let from = start - chrono::Duration::days(HISTORY_DAYS);
     let held = db::shifts::starting_between(conn, from.naive_utc(), start.naive_utc())?;
+    let scheduled: std::collections::HashSet<&str> = agents.iter().map(|a| a.id.as_str()).collect();
     Ok(held
         .into_iter()
         .filter(|s| s.is_active())
         .filter_map(|s| {
             let agent_id = s.agent_id.clone()?;
-            agents.iter().any(|a| a.id == agent_id).then(|| PriorShift {
+            scheduled.contains(agent_id.as_str()).then(|| PriorShift {
                 agent_id,
                 start: s.start_utc(),
                 end: s.end_utc(),
@@ -198,24 +198,14 @@ fn with_heartbeat<T: Send>(
     every: Duration,
     mut beat: impl FnMut(f64) -> bool,
 ) -> (std::thread::Result<T>, bool) {
-    /// Marks the work finished when dropped, which unwinding does as well.
-    struct Finished<'a>(&'a AtomicBool);
-    impl Drop for Finished<'_> {
-        fn drop(&mut self) {
-            self.0.store(true, Ordering::Relaxed);
-        }
-    }
-    let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
-            let _finished = Finished(&done);
-            work()
-        });
+        // `is_finished` is true once the work returned or unwound.
+        let worker = scope.spawn(work);
         let started = std::time::Instant::now();
         let mut last_beat = started;
         let mut beat_failed = false;
-        while !done.load(Ordering::Relaxed) {
-            std::thread::sleep(Duration::from_millis(20).min(every));
+        while !worker.is_finished() {
+            std::thread::sleep(Duration::from_millis(50).min(every));
             if last_beat.elapsed() >= every {
                 last_beat = std::time::Instant::now();
                 beat_failed |= !beat(started.elapsed().as_secs_f64());

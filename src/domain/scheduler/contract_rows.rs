@@ -179,19 +179,20 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
     }
     // Days in a row and days off together also reach back to days worked before the
     // period: constants like pinned days (a group never has prior days; see `grid`).
-    let mut runs: BTreeMap<i64, (Expression, f64)> = days
+    let worked_before = Expression::default();
+    let mut runs: BTreeMap<i64, (&Expression, f64)> = days
         .iter()
-        .map(|(d, (e, pc, _, _))| (*d, (e.clone(), *pc)))
+        .map(|(d, (e, pc, _, _))| (*d, (e, *pc)))
         .collect();
     for &d in &inst.agents[k.members[0]].prior_days {
         // Worked whatever the options of that local day do.
-        runs.insert(d, (Expression::default(), cnt));
+        runs.insert(d, (&worked_before, cnt));
     }
     let (dmin, dmax) = match (runs.keys().next(), runs.keys().next_back()) {
         (Some(a), Some(z)) => (*a, *z),
         _ => return,
     };
-    let wexp = |d: i64| runs.get(&d).cloned();
+    let wexp = |d: i64| runs.get(&d).map(|&(e, pc)| (e.clone(), pc));
     let kc = i64::from(c.max_consecutive_days);
     for d0 in dmin..=dmax - kc {
         let mut ex = Expression::default();

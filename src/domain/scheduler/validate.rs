@@ -266,10 +266,8 @@ pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
         })
         .collect();
     for h in &p.history {
-        let Some(tz) = p
-            .agents
-            .iter()
-            .find(|a| a.id == h.agent_id)
+        let Some(tz) = agents
+            .get(h.agent_id.as_str())
             .and_then(|a| a.zone.parse::<Tz>().ok())
         else {
             continue;
