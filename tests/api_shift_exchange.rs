@@ -9,8 +9,36 @@ use common::{agent_body, assert_problem, queue_body, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 
-const MON: (&str, &str) = ("2026-11-30T06:00:00Z", "2026-11-30T14:00:00Z");
-const TUE: (&str, &str) = ("2026-12-01T06:00:00Z", "2026-12-01T14:00:00Z");
+/// The Monday of the week after next (UTC): shifts that can still change hands
+/// must lie in the future, whenever the suite runs.
+fn test_monday() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    today + chrono::Duration::days(14 - i64::from(today.weekday().num_days_from_monday()))
+}
+
+/// 06:00-14:00 UTC (14:00-22:00 in Manila) on the test Monday plus `days`.
+fn day_shift(days: i64) -> (&'static str, &'static str) {
+    static SHIFTS: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let all = SHIFTS.get_or_init(|| {
+        (0..2)
+            .map(|k| {
+                let d = test_monday() + chrono::Duration::days(k);
+                (format!("{d}T06:00:00Z"), format!("{d}T14:00:00Z"))
+            })
+            .collect()
+    });
+    let (start, end) = &all[days as usize];
+    (start, end)
+}
+
+fn mon() -> (&'static str, &'static str) {
+    day_shift(0)
+}
+
+fn tue() -> (&'static str, &'static str) {
+    day_shift(1)
+}
 
 struct Org {
     m: String,
@@ -88,8 +116,8 @@ both_backends!(
         let o = org(&app).await;
         let (ana, ana_t) = &o.ana;
         let (bo, bo_t) = &o.bo;
-        let mon = give(&app, ana, &o.queue, MON);
-        let tue = give(&app, ana, &o.queue, TUE);
+        let mon = give(&app, ana, &o.queue, mon());
+        let tue = give(&app, ana, &o.queue, tue());
 
         let offered = app
             .post(
@@ -264,7 +292,7 @@ both_backends!(
             .post(
                 "/api/v1/me/time-off",
                 Some(bo_t),
-                json!({"start": "2026-12-01", "end": "2026-12-01", "reason": "Exam"}),
+                json!({"start": &day_shift(1).0[..10], "end": &day_shift(1).0[..10], "reason": "Exam"}),
             )
             .await;
         let leave = leave.body["id"].as_str().unwrap().to_string();
@@ -302,7 +330,7 @@ mod auto_approved_swaps {
 
     async fn run(app: TestApp) {
         let o = org(&app).await;
-        let mon = give(&app, &o.ana.0, &o.queue, MON);
+        let mon = give(&app, &o.ana.0, &o.queue, mon());
         let offered = app
             .post(
                 &format!("/api/v1/me/shifts/{mon}/offer"),
@@ -348,8 +376,8 @@ both_backends!(
     |app: TestApp| async move {
         let o = org(&app).await;
         let (ana, ana_t) = &o.ana;
-        let mon = give(&app, ana, &o.queue, MON);
-        let tue = give(&app, ana, &o.queue, TUE);
+        let mon = give(&app, ana, &o.queue, mon());
+        let tue = give(&app, ana, &o.queue, tue());
         give(
             &app,
             ana,
@@ -421,7 +449,7 @@ both_backends!(
         let post = |start: &str, end: &str, mode: &str| json!({"queue_id": o.queue, "start_utc": start, "end_utc": end, "mode": mode});
         for (body, status, field) in [
             (
-                post(MON.1, MON.0, "first_come"),
+                post(mon().1, mon().0, "first_come"),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "end_utc",
             ),
@@ -431,12 +459,12 @@ both_backends!(
                 "start_utc",
             ),
             (
-                post(MON.0, MON.1, "lottery"),
+                post(mon().0, mon().1, "lottery"),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "mode",
             ),
             (
-                json!({"queue_id": "nope", "start_utc": MON.0, "end_utc": MON.1}),
+                json!({"queue_id": "nope", "start_utc": mon().0, "end_utc": mon().1}),
                 StatusCode::NOT_FOUND,
                 "queue_id",
             ),
@@ -451,7 +479,7 @@ both_backends!(
             &app.post(
                 "/api/v1/open-shifts",
                 Some(&o.ana.1),
-                post(MON.0, MON.1, "first_come"),
+                post(mon().0, mon().1, "first_come"),
             )
             .await,
             StatusCode::FORBIDDEN,
@@ -461,7 +489,7 @@ both_backends!(
             .post(
                 "/api/v1/open-shifts",
                 Some(&o.m),
-                post(MON.0, MON.1, "first_come"),
+                post(mon().0, mon().1, "first_come"),
             )
             .await;
         assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
@@ -525,7 +553,7 @@ both_backends!(
             .post(
                 "/api/v1/open-shifts",
                 Some(&o.m),
-                post(TUE.0, TUE.1, "ranked"),
+                post(tue().0, tue().1, "ranked"),
             )
             .await;
         let ranked = ranked.body["id"].as_str().unwrap().to_string();

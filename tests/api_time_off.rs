@@ -335,13 +335,17 @@ async fn solver_respects_approved_time_off(app: TestApp) {
     open_shifts_cover_the_uncovered_hours(&app, &m, &schedule).await;
 }
 
-/// Posts open shifts for a schedule's shortfall: the solved roster moved 40 weeks ahead (so it lies in
-/// the future), short by one agent for five hours on its first day and by two for one of those hours.
+/// Posts open shifts for a schedule's shortfall: the solved roster (of the week of 2 March 2026) moved
+/// whole weeks ahead so that it lies in the future, short by one agent for five hours on its first day
+/// and by two for one of those hours.
 async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule: &Value) {
     use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
     let id = schedule["id"].as_str().unwrap();
     let mut roster = schedule["roster"].clone();
-    let weeks = chrono::Duration::weeks(40);
+    let first_monday = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let ahead = (Utc::now().date_naive() - first_monday).num_weeks() + 2;
+    let weeks = chrono::Duration::weeks(ahead);
+    let monday = first_monday + weeks;
     for q in roster["queues"].as_array_mut().unwrap() {
         for (n, i) in q["intervals"]
             .as_array_mut()
@@ -386,8 +390,8 @@ async fn open_shifts_cover_the_uncovered_hours(app: &TestApp, m: &str, schedule:
         })
         .collect();
     // The week starts at Monday 00:00 in Stockholm, 23:00 UTC on Sunday: intervals 20-29 are
-    // 09:00-14:00 UTC on 7 December 2026, and 22-23 are 10:00-11:00.
-    let span = |a: &str, b: &str| (format!("2026-12-07 {a}"), format!("2026-12-07 {b}"));
+    // 09:00-14:00 UTC on the moved Monday, and 22-23 are 10:00-11:00.
+    let span = |a: &str, b: &str| (format!("{monday} {a}"), format!("{monday} {b}"));
     assert_eq!(
         spans,
         [
