@@ -1,6 +1,7 @@
 //! Seeded, reproducible benchmark instances (inline LCG, no rand crate).
 //!
 //! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
+//!   [--export-problem PATH] [--threads N]
 //!   [--no-aggregate] [--fractional] [--jitter] [--verbose]`
 //! Run each size in its own process so VmHWM (peak RSS) is per size.
 
@@ -371,6 +372,12 @@ fn main() {
             .iter_mut()
             .for_each(|a| a.contract.min_hours_per_week = 0.0);
     }
+    if let Some(path) = arg("--export-problem") {
+        let body = serde_json::to_string(&p).unwrap_or_default();
+        if let Err(e) = std::fs::write(&path, body) {
+            eprintln!("export failed: {e}");
+        }
+    }
     if let Some(path) = arg("--export-aggregate") {
         if let Err(e) = export_aggregate(&p, &path) {
             eprintln!("export failed: {e}");
@@ -383,6 +390,9 @@ fn main() {
         mip_gap: gap,
         verbose,
         aggregate: !args.iter().any(|a| a == "--no-aggregate"),
+        threads: arg("--threads")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(SolveOptions::default().threads),
         ..Default::default()
     };
     let t0 = std::time::Instant::now();

@@ -1,7 +1,7 @@
 //! Pure scheduler for chatroster: a [`Problem`] value in, a [`Roster`] value out.
 //!
-//! Pipeline (all deterministic: sorted iteration, BTreeMaps, HiGHS with one
-//! thread and a fixed seed):
+//! Pipeline (deterministic when it stops on the gap: sorted iteration, BTreeMaps,
+//! each HiGHS run on one thread with a fixed seed, the rival thread's work unused):
 //! 1. [`grid`]: UTC interval grid; availability, time off and unavailable days
 //!    become per-agent interval masks; agents with identical zone, languages,
 //!    availability, time off, contract, preferences and templates form groups.
@@ -11,14 +11,18 @@
 //! 3. [`greedy`]: a feasible roster respecting every hard rule exactly, polished
 //!    by [`local`] search (single-agent moves); it is the warm start of the MIP
 //!    and the fallback.
-//! 4. [`model`]: the group MIP (see its docs, with [`contract_rows`]), solved in
-//!    stages by [`staged`] inside nine tenths of the time left (LP bound, RENS,
-//!    full MIP with a relative gap); every solution found is a candidate.
+//! 4. [`pipeline`]: the group MIP of [`model`] (see its docs, with
+//!    [`contract_rows`]) inside nine tenths of the time left: its LP relaxation (the
+//!    bound) rounded to whole shifts gives a roster at once, the stages of [`staged`]
+//!    (RENS, full MIP with a relative gap) start from the cheaper of it and the
+//!    greedy roster, and with two threads HiGHS alone on the whole model runs beside
+//!    them; every solution found is a candidate.
 //! 5. [`disaggregate`]: each candidate's group counts are handed to members with
 //!    every rule checked exactly (unsocial shifts to the fewest, then fewest
 //!    hours), with [`split`]'s per-member MIP where that strands a shift; then a
-//!    greedy repair adds shifts that still pay off and meets contract minimums,
-//!    and the local search polishes the result.
+//!    greedy repair adds shifts that still pay off and meets contract minimums
+//!    (kept only if the assembled roster gets cheaper), and the local search
+//!    polishes the result.
 //! 6. [`assemble`]: break slots (the MIP's, or staggered against the requirement
 //!    curve) and an LP split of working agents among their open queues; the
 //!    returned objective is computed on this final roster. The best of the
@@ -53,11 +57,13 @@ pub mod edit;
 mod edit_tests;
 mod greedy;
 mod grid;
+mod interrupt;
 mod local;
 mod model;
 mod options;
 mod output;
 mod patterns;
+mod pipeline;
 pub mod problem;
 pub mod recompute;
 mod refine;
@@ -75,7 +81,7 @@ pub use validate::{validate, Violation};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
-/// Solver settings; defaults: 60 s, 1 % gap, seed 0, MIP on, aggregation on.
+/// Solver settings; defaults: 60 s, 1 % gap, seed 0, MIP on, aggregation on, two threads.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SolveOptions {
@@ -85,6 +91,9 @@ pub struct SolveOptions {
     pub use_mip: bool,
     pub aggregate: bool,
     pub verbose: bool,
+    /// Searches run side by side: with 2 or more, HiGHS alone on the whole model
+    /// runs beside the staged MIP (see `staged::solve_portfolio`).
+    pub threads: usize,
 }
 
 impl Default for SolveOptions {
@@ -96,6 +105,7 @@ impl Default for SolveOptions {
             use_mip: true,
             aggregate: true,
             verbose: false,
+            threads: 2,
         }
     }
 }
@@ -129,38 +139,21 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         // and refining the roster (more when the MIP stops early on its gap).
         let left = deadline.saturating_duration_since(Instant::now());
         let mip_deadline = deadline - left / 10;
-        match model::solve(&inst, &best.0, &best.1, opts, mip_deadline) {
+        match pipeline::run(&inst, &best, opts, mip_deadline, deadline) {
             Ok(mip) => {
-                meta.model_objective = Some(mip.objective);
-                meta.bound = Some(mip.bound);
-                meta.gap = Some(mip.gap);
-                let mut mip_best: Option<(greedy::Plan, assemble::Final, u32)> = None;
-                for (k, candidate) in mip.candidates.iter().enumerate() {
-                    // The first candidate always gets built; later ones only in time.
-                    if k > 0 && Instant::now() >= deadline {
-                        break;
+                meta.model_objective = mip.model_objective;
+                meta.bound = Some(mip.bound).filter(|b| b.is_finite());
+                meta.gap = mip.gap();
+                if let Some(built) = mip.roster {
+                    if built.dropped > 0 {
+                        diags.push(Diagnostic::DisaggregationDropped {
+                            shifts: built.dropped,
+                        });
                     }
-                    let handed = disaggregate::disaggregate(&inst, candidate, deadline);
-                    let mut plan = handed.plan;
-                    greedy::improve(&inst, &mut plan);
-                    greedy::fill_minimums(&inst, &mut plan);
-                    let plan = local::polish(&inst, &plan, false, deadline);
-                    let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
-                    if mip_best
-                        .as_ref()
-                        .is_none_or(|(_, f, _)| fin.objective < f.objective - 1e-6)
-                    {
-                        troubled = handed.troubled;
-                        mip_best = Some((plan, fin, handed.dropped));
-                    }
-                }
-                if let Some((plan, fin, dropped)) = mip_best {
-                    if dropped > 0 {
-                        diags.push(Diagnostic::DisaggregationDropped { shifts: dropped });
-                    }
-                    if fin.objective <= best.1.objective + 1e-6 {
+                    if built.fin.objective <= best.1.objective + 1e-6 {
                         meta.status = mip.status;
-                        best = (plan, fin);
+                        troubled = built.troubled;
+                        best = (built.plan, built.fin);
                     } else {
                         diags.push(Diagnostic::Info {
                             message:

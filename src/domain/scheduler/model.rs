@@ -24,20 +24,8 @@ use super::contract_rows::{add_contract_rows, spread_unsocial, Builder, Counts};
 use super::greedy::Plan;
 use super::grid::{Group, Inst};
 use super::patterns::add_week_patterns;
-use super::roster::SolverStatus;
-use super::SolveOptions;
 use good_lp::{variable, Expression, Variable};
 use std::collections::BTreeMap;
-
-pub(crate) struct MipResult {
-    /// Solutions found, best model objective first.
-    pub candidates: Vec<Candidate>,
-    /// Best objective of a solution of the whole model (the warm start's if none).
-    pub objective: f64,
-    pub bound: f64,
-    pub gap: f64,
-    pub status: SolverStatus,
-}
 
 /// One MIP solution as group counts.
 pub(crate) struct Candidate {
@@ -71,31 +59,7 @@ fn warm_break_counts(g: &Group, plan: &Plan, warm_roster: &Final) -> BTreeMap<(u
 }
 
 /// HiGHS columns of one group: its `y` per option and its break slots per option.
-type GroupCols = (Vec<usize>, Vec<Vec<usize>>);
-
-/// The MIP of the whole instance over its groups.
-pub(crate) fn solve(
-    inst: &Inst,
-    plan: &Plan,
-    warm_roster: &Final,
-    opts: &SolveOptions,
-    deadline: std::time::Instant,
-) -> Result<MipResult, String> {
-    let (b, ys) = build(inst, &inst.groups, plan, warm_roster, None);
-    let solved = super::staged::solve(b, opts, deadline)?;
-    let candidates = solved
-        .candidates
-        .iter()
-        .map(|(cols, _)| decode(cols, &ys, &inst.groups))
-        .collect();
-    Ok(MipResult {
-        candidates,
-        objective: solved.objective,
-        bound: solved.bound,
-        gap: solved.gap,
-        status: solved.status,
-    })
-}
+pub(crate) type GroupCols = (Vec<usize>, Vec<Vec<usize>>);
 
 /// Build the model over `groups` (the instance's, or singletons of some agents).
 /// With `fixed` (coverage per queue and interval of every agent outside `groups`)

@@ -199,7 +199,7 @@ fn step(
         verbose: false,
         ..opts.clone()
     };
-    let Ok(Some(improved)) = staged::from_warm_start(b, &sub, slice) else {
+    let Ok(Some(improved)) = staged::from_warm_start(b, &sub, slice, None) else {
         return;
     };
     let cand = model::decode(&improved.cols, &cols, &groups);
