@@ -257,7 +257,61 @@ fn finish(
 
 #[cfg(test)]
 mod tests {
+    use super::super::grid;
+    use super::super::testkit::*;
     use super::*;
+
+    /// Two queues wanting one agent each on Monday 09-17: Ana speaks both languages,
+    /// Bo only English, Cy only Swedish; each is available for exactly that shift.
+    fn two_queues() -> super::super::Problem {
+        let monday_9_17 = |i: usize| {
+            let (d, h) = dh(i);
+            if d == 0 && (9.0..17.0).contains(&h) {
+                1.0
+            } else {
+                0.0
+            }
+        };
+        let speaks =
+            |id: &str, langs: &[&str]| agent(id, "UTC", langs, &WEEK[..1], hm(9, 0), hm(17, 0));
+        problem(
+            "2026-03-23T00:00:00Z",
+            vec![
+                queue("en", "en", 336, monday_9_17),
+                queue("sv", "sv", 336, monday_9_17),
+            ],
+            vec![
+                speaks("ana", &["en", "sv"]),
+                speaks("bo", &["en"]),
+                speaks("cy", &["sv"]),
+            ],
+            vec![template("8h", 8, 60)],
+        )
+    }
+
+    #[test]
+    fn the_repair_judges_a_hand_out_by_the_rosters_own_queue_split() {
+        let p = two_queues();
+        let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
+        // Ana's shift is handed out first and counted for English, Bo's then over-covers
+        // English, and Swedish looks empty to the hand-out.
+        let mut handed = Plan::new(&inst);
+        for a in [0, 1] {
+            let g = &inst.groups[inst.group_of[a]];
+            let o = (0..g.options.len())
+                .find(|&o| handed.can_take(&inst, a, o))
+                .unwrap_or_else(|| panic!("agent {a} has no shift"));
+            handed.take(&inst, a, o);
+        }
+        // The roster gives Ana to Swedish: both queues covered, 16 paid hours, nothing missing.
+        let roster = assemble(&inst, &handed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(roster.objective, 16.0);
+        // Judged by the hand-out's allocation, Cy's shift would pay off; by the roster, it over-covers.
+        let done = complete(&inst, handed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(done.picks.iter().map(Vec::len).sum::<usize>(), 2);
+        let fin = assemble(&inst, &done).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fin.objective, 16.0);
+    }
 
     fn stages(objective: f64, bound: f64, gap: f64) -> Result<Solved, String> {
         Ok(Solved {
