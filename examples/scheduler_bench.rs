@@ -1,7 +1,8 @@
 //! Seeded, reproducible benchmark instances (inline LCG, no rand crate).
 //!
 //! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
-//!   [--export-problem PATH] [--threads N]
+//!   [--export-problem PATH] [--export-mps PATH] [--threads N] [--no-breaks] [--no-min]
+//!   [--no-floor]
 //!   [--no-aggregate] [--fractional] [--jitter] [--verbose]`
 //! Run each size in its own process so VmHWM (peak RSS) is per size.
 
@@ -372,11 +373,26 @@ fn main() {
             .iter_mut()
             .for_each(|a| a.contract.min_hours_per_week = 0.0);
     }
+    if args.iter().any(|a| a == "--no-breaks") {
+        p.templates.iter_mut().for_each(|t| t.breaks.clear());
+    }
     if let Some(path) = arg("--export-problem") {
         let body = serde_json::to_string(&p).unwrap_or_default();
         if let Err(e) = std::fs::write(&path, body) {
             eprintln!("export failed: {e}");
         }
+    }
+    if let Some(path) = arg("--export-mps") {
+        let opts = SolveOptions {
+            time_limit_seconds: tl * 0.85,
+            ..Default::default()
+        };
+        if let Err(e) = export_model(&p, &opts, &path) {
+            eprintln!("export failed: {e}");
+            std::process::exit(1);
+        }
+        println!("model written to {path}");
+        return;
     }
     if let Some(path) = arg("--export-aggregate") {
         if let Err(e) = export_aggregate(&p, &path) {

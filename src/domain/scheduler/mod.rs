@@ -57,7 +57,7 @@ pub mod edit;
 mod edit_tests;
 mod greedy;
 mod grid;
-mod interrupt;
+mod highs_ffi;
 mod local;
 mod model;
 mod options;
@@ -193,6 +193,24 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     meta.diagnostics = all;
     meta.solve_seconds = t0.elapsed().as_secs_f64();
     Ok(output::build(&inst, &fin, meta))
+}
+
+/// Write the group MIP that [`solve`] starts from (its warm start is the polished
+/// greedy roster) to `path` as an MPS file, for an outside solver on the very same
+/// model (`bench/highs_mps.py` runs HiGHS alone on it).
+pub fn export_model(
+    problem: &Problem,
+    opts: &SolveOptions,
+    path: &str,
+) -> Result<(), ScheduleError> {
+    let inst = grid::prepare(problem, opts.aggregate)?;
+    let plan = greedy::build(&inst);
+    let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
+    let mut start = (plan, fin);
+    let budget = Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6) / 5.0);
+    polish_kept(&inst, &mut start, false, Instant::now() + budget)?;
+    let (b, _) = model::build(&inst, &inst.groups, &start.0, &start.1, None);
+    staged::write_model(&b, path).map_err(ScheduleError::Solver)
 }
 
 /// Polish `best` by local search; keep the result if its assembled roster is cheaper.

@@ -19,7 +19,7 @@
 //! among agents. The reported bound is the better of the LP optimum and HiGHS's
 //! dual bound. HiGHS alone on the whole model from its warm start is what the
 //! pipeline runs beside the stages ([`from_warm_start`]) and stops through
-//! [`super::interrupt`].
+//! [`super::highs_ffi`].
 
 use super::contract_rows::Builder;
 use super::roster::SolverStatus;
@@ -105,7 +105,7 @@ fn run(
     if let Some(stop) = how.stop {
         // SAFETY: `model` is a live HiGHS instance, and `stop` is borrowed for this
         // whole function, which ends with the one solve this instance runs.
-        unsafe { super::interrupt::interrupt_on(model.as_mut_ptr(), stop)? };
+        unsafe { super::highs_ffi::interrupt_on(model.as_mut_ptr(), stop)? };
     }
     let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
     if solved
@@ -187,6 +187,17 @@ pub(crate) fn from_warm_start(
         warm_objective,
         bound: r.bound,
     }))
+}
+
+/// Write the whole model of `b` (integrality and tightening rows included) to `path`.
+pub(crate) fn write_model(b: &Builder, path: &str) -> Result<(), String> {
+    let mut problem = b.vars.clone().minimise(b.obj.clone()).using(highs);
+    for c in b.cons.iter().chain(&b.tightening) {
+        problem.add_constraint(c.clone());
+    }
+    let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
+    // SAFETY: `model` is a live HiGHS instance for the whole call.
+    unsafe { super::highs_ffi::write_model(model.as_mut_ptr(), path) }
 }
 
 /// The objective at `values` (one per column, in order).

@@ -1,12 +1,13 @@
-//! Stopping a running HiGHS solve from another thread. good_lp has no way to
-//! interrupt a solve, so HiGHS's C API callback polls a flag that the caller owns;
-//! this is the crate's only `unsafe` code.
+//! The two things good_lp's HiGHS backend lacks, through HiGHS's C API: stopping a
+//! running solve from another thread (a callback polls a flag the caller owns), and
+//! writing a model to a file for an outside solver. The crate's only `unsafe` code.
 
 use highs_sys::{
-    kHighsCallbackMipInterrupt, kHighsCallbackSimplexInterrupt, kHighsStatusOk,
+    kHighsCallbackMipInterrupt, kHighsCallbackSimplexInterrupt, kHighsStatusError, kHighsStatusOk,
     HighsCallbackDataIn, HighsCallbackDataOut, Highs_setCallback, Highs_startCallback,
+    Highs_writeModel,
 };
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{c_char, c_int, c_void, CString};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Called by HiGHS at its interrupt points (simplex iterations, MIP nodes and
@@ -45,5 +46,22 @@ pub(crate) unsafe fn interrupt_on(highs: *mut c_void, stop: &AtomicBool) -> Resu
         Ok(())
     } else {
         Err("HiGHS refused the interrupt callback".into())
+    }
+}
+
+/// Write the model of the HiGHS instance behind `highs` to `path` (MPS, or LP when
+/// the name ends in `.lp`).
+///
+/// # Safety
+/// `highs` must point to a live HiGHS instance.
+pub(crate) unsafe fn write_model(highs: *mut c_void, path: &str) -> Result<(), String> {
+    let c_path = CString::new(path).map_err(|_| format!("bad path {path:?}"))?;
+    // SAFETY: the caller guarantees `highs` is live; `c_path` outlives the call.
+    let status = unsafe { Highs_writeModel(highs, c_path.as_ptr()) };
+    // A warning (HiGHS names the unnamed columns itself) still writes the model.
+    if status == kHighsStatusError {
+        Err(format!("HiGHS could not write {path}"))
+    } else {
+        Ok(())
     }
 }
