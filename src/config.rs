@@ -114,6 +114,9 @@ pub struct Config {
     pub token_ttl_hours: u32,
     /// Background job worker threads in this process (0 disables the worker).
     pub workers: u32,
+    /// Searches one solve runs side by side (1 = the staged MIP alone; 2 adds HiGHS alone
+    /// on the whole model on a second thread).
+    pub solver_threads: u32,
     pub db_pool_size: u32,
     /// Largest accepted JSON body, bytes.
     pub max_json_bytes: usize,
@@ -135,6 +138,7 @@ impl Default for Config {
             log: "info".into(),
             token_ttl_hours: 12,
             workers: 2,
+            solver_threads: 2,
             db_pool_size: 8,
             max_json_bytes: 256 * 1024,
             max_upload_bytes: 64 * 1024 * 1024,
@@ -231,6 +235,9 @@ impl Config {
         if let Some(v) = env("CHATROSTER_WORKERS") {
             self.workers = num("CHATROSTER_WORKERS", v)?;
         }
+        if let Some(v) = env("CHATROSTER_SOLVER_THREADS") {
+            self.solver_threads = num("CHATROSTER_SOLVER_THREADS", v)?;
+        }
         if let Some(v) = env("CHATROSTER_DB_POOL_SIZE") {
             self.db_pool_size = num("CHATROSTER_DB_POOL_SIZE", v)?;
         }
@@ -277,6 +284,12 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
+        if !(1..=64).contains(&self.solver_threads) {
+            return Err(ConfigError::Env {
+                name: "CHATROSTER_SOLVER_THREADS",
+                message: "must be between 1 and 64".into(),
+            });
+        }
         if self.db_pool_size == 0 {
             return Err(ConfigError::Env {
                 name: "CHATROSTER_DB_POOL_SIZE",
@@ -303,12 +316,15 @@ mod tests {
         .unwrap();
         let env: HashMap<&str, &str> = [
             ("CHATROSTER_WORKERS", "1"),
+            ("CHATROSTER_SOLVER_THREADS", "1"),
             ("DATABASE_URL", "postgres://x/y"),
         ]
         .into();
         let c = Config::load(Some(&path), |k| env.get(k).map(|v| v.to_string())).unwrap();
         assert_eq!(c.bind, "0.0.0.0:9000");
         assert_eq!(c.workers, 1);
+        assert_eq!(c.solver_threads, 1);
+        assert_eq!(Config::default().solver_threads, 2);
         assert_eq!(c.database_url, "postgres://x/y");
         assert_eq!(c.smtp.port, 587);
         assert_eq!(c.smtp.security, SmtpSecurity::Starttls);
@@ -332,5 +348,13 @@ mod tests {
         let path = dir.path().join("c.toml");
         std::fs::write(&path, "unknown_key = 1").unwrap();
         assert!(Config::load(Some(&path), |_| None).is_err());
+        let err = Config::load(None, |k| {
+            (k == "CHATROSTER_SOLVER_THREADS").then(|| "0".to_string())
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("CHATROSTER_SOLVER_THREADS"),
+            "{err}"
+        );
     }
 }

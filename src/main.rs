@@ -59,6 +59,9 @@ enum Command {
         /// Relative MIP gap at which to stop.
         #[arg(long, default_value_t = 0.01)]
         mip_gap: f64,
+        /// Searches side by side (1 = the staged MIP alone; 2 adds HiGHS alone on the whole model).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+        threads: u16,
     },
     /// Run a local SMTP server that accepts every message (a mail catcher for the demo and for trials):
     /// prints one line per message and, with --dir, stores each as an .eml file.
@@ -100,7 +103,8 @@ fn main() -> anyhow::Result<()> {
             output,
             time_limit,
             mip_gap,
-        } => solve(&input, &output, time_limit, mip_gap),
+            threads,
+        } => solve(&input, &output, time_limit, mip_gap, usize::from(threads)),
         Command::CreateManager {
             email,
             password_stdin,
@@ -244,6 +248,7 @@ fn solve(
     output: &std::path::Path,
     time_limit: f64,
     mip_gap: f64,
+    threads: usize,
 ) -> anyhow::Result<()> {
     use chatroster::domain::scheduler::{self, Problem, SolveOptions};
     use indicatif::{ProgressBar, ProgressStyle};
@@ -272,6 +277,7 @@ fn solve(
     let options = SolveOptions {
         time_limit_seconds: time_limit,
         mip_gap,
+        threads,
         ..SolveOptions::default()
     };
     let worker = std::thread::spawn(move || {

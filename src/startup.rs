@@ -17,7 +17,9 @@ pub fn job_handlers(_pool: &DbPool, config: &Config) -> Vec<(&'static str, Arc<d
     vec![
         (
             crate::plan::scheduling::SOLVE_SCHEDULE,
-            Arc::new(crate::plan::scheduling::SolveScheduleHandler),
+            Arc::new(crate::plan::scheduling::SolveScheduleHandler {
+                solver_threads: config.solver_threads as usize,
+            }),
         ),
         (
             PURGE_APPLICANTS,

@@ -100,11 +100,14 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
     );
 });
 
-#[test]
-fn solve_command_writes_the_roster() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("problem.json");
-    let output = dir.path().join("roster.json");
+/// Runs `chatroster solve` on `problem()` with extra arguments.
+fn run_solve_command(
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Output, Option<Value>) {
+    let input = dir.join("problem.json");
+    let output = dir.join("roster.json");
+    let _ = std::fs::remove_file(&output);
     std::fs::write(&input, problem().to_string()).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatroster"))
         .args(["solve", "--input"])
@@ -112,9 +115,20 @@ fn solve_command_writes_the_roster() {
         .arg("--output")
         .arg(&output)
         .args(["--time-limit", "20"])
+        .args(extra)
         .env("CHATROSTER_LOG", "warn")
         .output()
         .unwrap();
+    let roster = std::fs::read_to_string(&output)
+        .ok()
+        .map(|text| serde_json::from_str(&text).unwrap());
+    (out, roster)
+}
+
+#[test]
+fn solve_command_writes_the_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, roster) = run_solve_command(dir.path(), &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -122,6 +136,25 @@ fn solve_command_writes_the_roster() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("0 hard-rule violations"), "{stdout}");
-    let roster: Value = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    let roster = roster.expect("roster file written");
     assert!(roster["shifts"].as_array().is_some_and(|s| !s.is_empty()));
+
+    // One search thread reaches the same proven optimum on an instance this small.
+    let (out, single) = run_solve_command(dir.path(), &["--threads", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let single = single.expect("roster file written");
+    assert_eq!(single["objective"], roster["objective"]);
+    assert!(
+        single["gap"].as_f64().is_some_and(|g| g <= 0.01),
+        "{single}"
+    );
+
+    let (out, none) = run_solve_command(dir.path(), &["--threads", "0"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
+    assert!(none.is_none(), "a rejected command writes no roster");
 }

@@ -48,13 +48,17 @@ pub struct SolveResponse {
     responses((status = 200, body = SolveResponse), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
               (status = 413, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 pub async fn solve_problem(
+    state: web::Data<super::AppState>,
     auth: Authenticated,
     query: web::Query<SolveQuery>,
     body: web::Json<Problem>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let mut errors = ValidationErrors::new();
-    let mut options = SolveOptions::default();
+    let mut options = SolveOptions {
+        threads: state.config.solver_threads as usize,
+        ..SolveOptions::default()
+    };
     if let Some(t) = query.time_limit_seconds {
         if t.is_finite() && (1.0..=MAX_TIME_LIMIT_SECONDS).contains(&t) {
             options.time_limit_seconds = t;

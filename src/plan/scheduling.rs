@@ -395,7 +395,10 @@ fn kept_locks(
 /// Solves a stored schedule: builds the problem, solves it while renewing the job's lease, checks the
 /// roster with the independent validator and stores it. Running it again for the same schedule
 /// overwrites the roster, so a retry after a crash is harmless.
-pub struct SolveScheduleHandler;
+pub struct SolveScheduleHandler {
+    /// [`SolveOptions::threads`] of every solve.
+    pub solver_threads: usize,
+}
 
 impl JobHandler for SolveScheduleHandler {
     fn run(
@@ -448,6 +451,7 @@ impl JobHandler for SolveScheduleHandler {
         )?;
         let options = SolveOptions {
             time_limit_seconds: schedule.time_limit_seconds,
+            threads: self.solver_threads,
             ..SolveOptions::default()
         };
         let (roster, lease_lost) = with_heartbeat(
