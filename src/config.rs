@@ -284,10 +284,10 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
-        if !(1..=64).contains(&self.solver_threads) {
+        if !(1..=2).contains(&self.solver_threads) {
             return Err(ConfigError::Env {
                 name: "CHATROSTER_SOLVER_THREADS",
-                message: "must be between 1 and 64".into(),
+                message: "must be 1 (the staged MIP alone) or 2 (HiGHS alone beside it)".into(),
             });
         }
         if self.db_pool_size == 0 {

@@ -60,7 +60,7 @@ enum Command {
         #[arg(long, default_value_t = 0.01)]
         mip_gap: f64,
         /// Searches side by side (1 = the staged MIP alone; 2 adds HiGHS alone on the whole model).
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=2))]
         threads: u16,
     },
     /// Run a local SMTP server that accepts every message (a mail catcher for the demo and for trials):

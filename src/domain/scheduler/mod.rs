@@ -91,8 +91,8 @@ pub struct SolveOptions {
     pub use_mip: bool,
     pub aggregate: bool,
     pub verbose: bool,
-    /// Searches run side by side: with 2 or more, HiGHS alone on the whole model
-    /// runs beside the staged MIP (see `staged::solve_portfolio`).
+    /// Searches run side by side: with 2 or more (a third has no work yet),
+    /// HiGHS alone on the whole model runs beside the staged MIP (see `pipeline`).
     pub threads: usize,
 }
 
