@@ -116,7 +116,7 @@ pub struct Config {
     pub workers: u32,
     /// Searches one solve runs side by side (1 = the staged MIP alone; 2 adds HiGHS alone
     /// on the whole model on a second thread).
-    pub solver_threads: u32,
+    pub solver_threads: usize,
     pub db_pool_size: u32,
     /// Largest accepted JSON body, bytes.
     pub max_json_bytes: usize,

@@ -18,7 +18,7 @@ pub fn job_handlers(_pool: &DbPool, config: &Config) -> Vec<(&'static str, Arc<d
         (
             crate::plan::scheduling::SOLVE_SCHEDULE,
             Arc::new(crate::plan::scheduling::SolveScheduleHandler {
-                solver_threads: config.solver_threads as usize,
+                solver_threads: config.solver_threads,
             }),
         ),
         (

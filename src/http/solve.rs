@@ -56,7 +56,7 @@ pub async fn solve_problem(
     auth.require_manager()?;
     let mut errors = ValidationErrors::new();
     let mut options = SolveOptions {
-        threads: state.config.solver_threads as usize,
+        threads: state.config.solver_threads,
         ..SolveOptions::default()
     };
     if let Some(t) = query.time_limit_seconds {
