@@ -284,7 +284,7 @@ impl Config {
                 message: "must be at least 1".into(),
             });
         }
-        if !(1..=2).contains(&self.solver_threads) {
+        if !(1..=crate::domain::scheduler::MAX_SEARCHES).contains(&self.solver_threads) {
             return Err(ConfigError::Env {
                 name: "CHATROSTER_SOLVER_THREADS",
                 message: "must be 1 (the staged MIP alone) or 2 (HiGHS alone beside it)".into(),

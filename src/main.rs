@@ -5,6 +5,7 @@ use chatroster::auth::password;
 use chatroster::config::Config;
 use chatroster::db::{self, DbPool};
 use chatroster::domain::email::EmailAddress;
+use chatroster::domain::scheduler::MAX_SEARCHES;
 use chatroster::startup::Application;
 use chatroster::{demo, telemetry};
 use clap::{Parser, Subcommand};
@@ -60,7 +61,7 @@ enum Command {
         #[arg(long, default_value_t = 0.01)]
         mip_gap: f64,
         /// Searches side by side (1 = the staged MIP alone; 2 adds HiGHS alone on the whole model).
-        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=2))]
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=MAX_SEARCHES as i64))]
         threads: u16,
     },
     /// Run a local SMTP server that accepts every message (a mail catcher for the demo and for trials):

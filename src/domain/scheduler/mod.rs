@@ -81,6 +81,10 @@ pub use validate::{validate, Violation};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
+/// The most searches one solve runs side by side: the staged MIP, and HiGHS alone on the
+/// whole model beside it. A larger [`SolveOptions::threads`] adds nothing.
+pub const MAX_SEARCHES: usize = 2;
+
 /// Solver settings; defaults: 60 s, 1 % gap, seed 0, MIP on, aggregation on, two threads.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -91,7 +95,7 @@ pub struct SolveOptions {
     pub use_mip: bool,
     pub aggregate: bool,
     pub verbose: bool,
-    /// Searches run side by side: with 2 or more (a third has no work yet),
+    /// Searches run side by side (at most [`MAX_SEARCHES`] do work): with 2 or more,
     /// HiGHS alone on the whole model runs beside the staged MIP (see `pipeline`).
     pub threads: usize,
 }
