@@ -382,9 +382,11 @@ fn main() {
             eprintln!("export failed: {e}");
         }
     }
+    let aggregate = !args.iter().any(|a| a == "--no-aggregate");
     if let Some(path) = arg("--export-mps") {
         let opts = SolveOptions {
             time_limit_seconds: tl * 0.85,
+            aggregate,
             ..Default::default()
         };
         if let Err(e) = export_model(&p, &opts, &path) {
@@ -405,7 +407,7 @@ fn main() {
         time_limit_seconds: tl * 0.85,
         mip_gap: gap,
         verbose,
-        aggregate: !args.iter().any(|a| a == "--no-aggregate"),
+        aggregate,
         threads: arg("--threads")
             .and_then(|s| s.parse().ok())
             .unwrap_or(SolveOptions::default().threads),
