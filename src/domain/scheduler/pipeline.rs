@@ -6,7 +6,8 @@
 //! 2. the MIP stages of [`super::staged`], and beside them, on a second thread,
 //!    HiGHS alone on the whole model from the greedy start (stopped when the stages
 //!    end): on small models HiGHS's own search wins once it has tens of seconds, on
-//!    large ones the stages do;
+//!    large ones the stages do. Once the LP is solved, a rival that cannot finish its
+//!    root node in the time left is stopped at once ([`RIVAL_MIN_LPS`]);
 //! 3. every solution found is split among agents, repaired and polished, and the
 //!    cheapest roster is kept.
 //!
@@ -21,7 +22,7 @@ use super::roster::SolverStatus;
 use super::staged::{self, Improved, Relaxed, Solved};
 use super::{disaggregate, local, ScheduleError, SolveOptions};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A roster built from group counts.
 pub(crate) struct Built {
@@ -52,6 +53,20 @@ impl Outcome {
     }
 }
 
+/// HiGHS's root node on these models ends about ten LPs after the solve started, an
+/// LP being the main thread's interior-point solve of the relaxation (S: about 16 s
+/// against 1.4-2.0 s), and one of its steps, central rounding, checks neither the
+/// time limit nor the stop flag. A rival left less than this many LPs after the LP
+/// would overrun the limit and find nothing, so it is stopped while it still listens
+/// (in its own first LP, which the dual simplex solves more slowly).
+const RIVAL_MIN_LPS: u32 = 10;
+
+/// Whether the rival has time for its root node, judged by how long the LP took.
+fn rival_has_time(lp: Duration, left: Duration) -> bool {
+    lp.checked_mul(RIVAL_MIN_LPS)
+        .is_some_and(|root| left >= root)
+}
+
 /// Run the MIP phase from the polished greedy roster `start`: the solver stops by
 /// `mip_deadline`, building rosters from its solutions may take until `deadline`.
 pub(crate) fn run(
@@ -69,7 +84,13 @@ pub(crate) fn run(
                 staged::from_warm_start(b, opts, mip_deadline, Some(&stop))
             })
         });
-        let main = staged_path(inst, start, opts, mip_deadline);
+        let stop_a_rival_short_of_time = |lp: Duration| {
+            let left = mip_deadline.saturating_duration_since(Instant::now());
+            if !rival_has_time(lp, left) {
+                stop.store(true, Ordering::Relaxed);
+            }
+        };
+        let main = staged_path(inst, start, opts, mip_deadline, stop_a_rival_short_of_time);
         stop.store(true, Ordering::Relaxed);
         // A rival that failed or panicked only means no rival solution.
         let rival = rival
@@ -89,14 +110,18 @@ struct StagedPath {
     ys: Vec<model::GroupCols>,
 }
 
+/// `after_lp` learns how long the LP relaxation took, as soon as it is solved.
 fn staged_path(
     inst: &Inst,
     start: &(Plan, Final),
     opts: &SolveOptions,
     mip_deadline: Instant,
+    after_lp: impl FnOnce(Duration),
 ) -> Result<StagedPath, ScheduleError> {
     let (mut b, ys) = model::build(inst, &inst.groups, &start.0, &start.1, None);
+    let lp_start = Instant::now();
     let lp = staged::relax(&b, opts, mip_deadline).map_err(ScheduleError::Solver)?;
+    after_lp(lp_start.elapsed());
     let mut rounded = None;
     if let Some(lp) = &lp {
         let cols: Vec<f64> = lp.cols.iter().map(|v| v.round()).collect();
@@ -311,6 +336,22 @@ mod tests {
         assert_eq!(done.picks.iter().map(Vec::len).sum::<usize>(), 2);
         let fin = assemble(&inst, &done).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(fin.objective, 16.0);
+    }
+
+    #[test]
+    fn the_rival_keeps_running_only_with_time_for_its_root() {
+        let secs = Duration::from_secs_f64;
+        // S's LP took 1.6 s: 45 s left hold the rival's root, the 13 s of a 20-s solve do not.
+        assert!(rival_has_time(secs(1.6), secs(45.0)));
+        assert!(!rival_has_time(secs(1.6), secs(13.0)));
+        let root = secs(1.6) * RIVAL_MIN_LPS;
+        assert!(rival_has_time(secs(1.6), root));
+        assert!(!rival_has_time(secs(1.6), root - Duration::from_millis(1)));
+        // A small model's LP of milliseconds leaves the rival running, as before.
+        assert!(rival_has_time(secs(0.005), secs(1.0)));
+        // No time left, or an LP so long that the product overflows: stopped.
+        assert!(!rival_has_time(secs(0.005), Duration::ZERO));
+        assert!(!rival_has_time(Duration::MAX, Duration::MAX));
     }
 
     fn stages(objective: f64, bound: f64, gap: f64) -> Result<Solved, String> {
