@@ -354,6 +354,31 @@ mod tests {
         assert!(!rival_has_time(Duration::MAX, Duration::MAX));
     }
 
+    #[test]
+    fn the_staged_path_reports_the_lps_time_once() {
+        let p = two_queues();
+        let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
+        let plan = greedy::build(&inst);
+        let fin = assemble(&inst, &plan).unwrap_or_else(|e| panic!("{e}"));
+        let opts = SolveOptions::default();
+        let mut reported = Vec::new();
+        let t0 = Instant::now();
+        let path = staged_path(
+            &inst,
+            &(plan, fin),
+            &opts,
+            t0 + Duration::from_secs(10),
+            |lp| reported.push((lp, t0.elapsed())),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let total = t0.elapsed();
+        assert!(path.lp.is_some(), "the LP of two shifts is solved");
+        assert_eq!(reported.len(), 1, "reported once: {reported:?}");
+        let (lp, at) = reported[0];
+        // The LP's own time, within the call.
+        assert!(lp > Duration::ZERO && lp <= at && at <= total);
+    }
+
     fn stages(objective: f64, bound: f64, gap: f64) -> Result<Solved, String> {
         Ok(Solved {
             candidates: vec![(vec![1.0], objective)],
