@@ -114,9 +114,27 @@ impl Default for SolveOptions {
     }
 }
 
+impl SolveOptions {
+    /// Values the solver cannot run with are an error naming the option.
+    pub fn check(&self) -> Result<(), ScheduleError> {
+        let invalid = |what: &str| Err(ScheduleError::Invalid(what.to_string()));
+        if !(self.time_limit_seconds.is_finite() && self.time_limit_seconds >= 0.0) {
+            return invalid("time_limit_seconds must be a number of seconds, 0 or more");
+        }
+        if !(0.0..=1.0).contains(&self.mip_gap) {
+            return invalid("mip_gap must be between 0 and 1");
+        }
+        if self.seed < 0 {
+            return invalid("seed must not be negative");
+        }
+        Ok(())
+    }
+}
+
 /// Build a roster. Never panics on input; malformed input is an error,
 /// contradictory rules become diagnostics.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleError> {
+    opts.check()?;
     let t0 = Instant::now();
     let deadline = t0 + Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6));
     let inst = grid::prepare(problem, opts.aggregate)?;
@@ -207,6 +225,7 @@ pub fn export_model(
     opts: &SolveOptions,
     path: &str,
 ) -> Result<(), ScheduleError> {
+    opts.check()?;
     let inst = grid::prepare(problem, opts.aggregate)?;
     let plan = greedy::build(&inst);
     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;

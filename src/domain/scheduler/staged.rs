@@ -65,6 +65,16 @@ fn seconds_left(deadline: Instant) -> f64 {
         .as_secs_f64()
 }
 
+fn set_option<V: ::highs::HighsOptionValue>(
+    model: &mut ::highs::Model,
+    name: &str,
+    value: V,
+) -> Result<(), String> {
+    model
+        .try_set_option(name, value)
+        .map_err(|e| format!("HiGHS refused its option {name}: {e:?}"))
+}
+
 /// Solve `vars` (with their definitions changed by `shape`) under `cons`.
 fn run(
     vars: &ProblemVariables,
@@ -84,14 +94,16 @@ fn run(
         problem.add_constraint(c.clone());
     }
     let mut model = problem.try_into_inner().map_err(|e| e.to_string())?;
-    model.set_option("output_flag", opts.verbose);
-    model.set_option("log_to_console", opts.verbose);
-    model.set_option("time_limit", seconds.max(0.2));
-    model.set_option("mip_rel_gap", opts.mip_gap);
-    model.set_option("threads", 1);
-    model.set_option("random_seed", opts.seed);
+    // The gap and the seed come from the caller, and HiGHS refuses values out of its
+    // range: an error then, where `set_option` would panic.
+    set_option(&mut model, "output_flag", opts.verbose)?;
+    set_option(&mut model, "log_to_console", opts.verbose)?;
+    set_option(&mut model, "time_limit", seconds.max(0.2))?;
+    set_option(&mut model, "mip_rel_gap", opts.mip_gap)?;
+    set_option(&mut model, "threads", 1)?;
+    set_option(&mut model, "random_seed", opts.seed)?;
     // More primal heuristics: with a time limit, incumbents matter more than cuts.
-    model.set_option("mip_heuristic_effort", 0.3);
+    set_option(&mut model, "mip_heuristic_effort", 0.3)?;
     if let Some(w) = how.warm {
         model
             .try_set_solution(Some(w), None, None, None)
@@ -100,7 +112,7 @@ fn run(
     if how.interior_point {
         // Barrier, then crossover to a vertex (RENS and rounding want one): on these
         // models several times faster than the dual simplex (L: 17 s against 57 s).
-        model.set_option("solver", "ipm");
+        set_option(&mut model, "solver", "ipm")?;
     }
     if let Some(stop) = how.stop {
         // SAFETY: `model` is a live HiGHS instance, and `stop` is borrowed for this

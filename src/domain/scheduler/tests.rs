@@ -325,6 +325,50 @@ fn json_body_and_edge_inputs_never_panic() {
     p.queues[0].required = vec![1.0; 336];
     let r = solve_ok(&p);
     assert_eq!(r.shifts.len(), 1);
+    // Options HiGHS would refuse, or a time limit that is no duration: errors naming them.
+    let defaults = SolveOptions::default;
+    for (opts, named) in [
+        (
+            SolveOptions {
+                mip_gap: -1.0,
+                ..defaults()
+            },
+            "mip_gap",
+        ),
+        (
+            SolveOptions {
+                mip_gap: f64::NAN,
+                ..defaults()
+            },
+            "mip_gap",
+        ),
+        (
+            SolveOptions {
+                seed: -1,
+                ..defaults()
+            },
+            "seed",
+        ),
+        (
+            SolveOptions {
+                time_limit_seconds: f64::NAN,
+                ..defaults()
+            },
+            "time_limit_seconds",
+        ),
+        (
+            SolveOptions {
+                time_limit_seconds: f64::INFINITY,
+                ..defaults()
+            },
+            "time_limit_seconds",
+        ),
+    ] {
+        match solve(&p, &opts) {
+            Err(ScheduleError::Invalid(why)) => assert!(why.contains(named), "{why}"),
+            other => panic!("{named}: {:?}", other.map(|r| r.objective)),
+        }
+    }
     p.agents[0].zone = "Mars/Olympus".into();
     assert!(matches!(
         solve(&p, &SolveOptions::default()),
