@@ -53,6 +53,9 @@ async fn solve_from_stored_data(app: TestApp) {
         assert!(s["start_local"].as_str().unwrap().ends_with(offset), "{s}");
     }
     assert!(roster["kpis"]["coverage_pct"].as_f64().unwrap() > 0.0);
+    // The default configuration runs HiGHS alone beside the staged MIP: a small week's LP
+    // leaves it ample time for its root node.
+    assert_eq!(roster["searches"], 2, "{}", roster["searches"]);
     assert_eq!(
         roster["queues"][0]["intervals"].as_array().unwrap().len(),
         7 * 48
@@ -203,3 +206,27 @@ async fn abandoned_solve(app: TestApp) {
 }
 
 both_backends!(abandoned_solves_fail_the_schedule, abandoned_solve);
+
+async fn spawn_with_one_search(kind: common::Kind) -> Option<TestApp> {
+    common::spawn_with(kind, |c| {
+        c.workers = 1;
+        c.solver_threads = 1;
+    })
+    .await
+}
+
+/// `solver_threads = 1` reaches the job's solve: the staged MIP runs alone.
+async fn one_search_when_configured(app: TestApp) {
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = common::roster::solve_week(&app, &m).await;
+    let roster = &schedule["roster"];
+    assert_eq!(roster["searches"], 1, "{}", roster["searches"]);
+    assert!(!roster["shifts"].as_array().unwrap().is_empty(), "{roster}");
+}
+
+both_backends!(
+    schedule_solves_honour_solver_threads,
+    spawn = spawn_with_one_search,
+    one_search_when_configured
+);

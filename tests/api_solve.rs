@@ -55,6 +55,8 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
         "the independent validator found broken rules"
     );
     let roster = &r.body["roster"];
+    // Both searches by default: three agents' LP leaves HiGHS alone time for its root.
+    assert_eq!(roster["searches"], 2, "{}", roster["searches"]);
     let shifts = roster["shifts"].as_array().unwrap();
     assert!(!shifts.is_empty());
     assert!(
@@ -100,6 +102,28 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
     );
 });
 
+async fn spawn_with_one_search(kind: common::Kind) -> Option<TestApp> {
+    common::spawn_with(kind, |c| c.solver_threads = 1).await
+}
+
+both_backends!(
+    solve_honours_solver_threads,
+    spawn = spawn_with_one_search,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let r = app
+            .post("/api/v1/solve?time_limit_seconds=20", Some(&m), problem())
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["violations"], json!([]));
+        assert_eq!(
+            r.body["roster"]["searches"], 1,
+            "{}",
+            r.body["roster"]["searches"]
+        );
+    }
+);
+
 /// Runs `chatroster solve` on `problem()` with extra arguments.
 fn run_solve_command(
     dir: &std::path::Path,
@@ -138,6 +162,7 @@ fn solve_command_writes_the_roster() {
     assert!(stdout.contains("0 hard-rule violations"), "{stdout}");
     let roster = roster.expect("roster file written");
     assert!(roster["shifts"].as_array().is_some_and(|s| !s.is_empty()));
+    assert_eq!(roster["searches"], 2, "{}", roster["searches"]);
 
     // One search thread reaches the same proven optimum on an instance this small.
     let (out, single) = run_solve_command(dir.path(), &["--threads", "1"]);
@@ -147,6 +172,7 @@ fn solve_command_writes_the_roster() {
         String::from_utf8_lossy(&out.stderr)
     );
     let single = single.expect("roster file written");
+    assert_eq!(single["searches"], 1, "{}", single["searches"]);
     assert_eq!(single["objective"], roster["objective"]);
     assert!(
         single["gap"].as_f64().is_some_and(|g| g <= 0.01),

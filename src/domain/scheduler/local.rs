@@ -481,6 +481,7 @@ mod tests {
             gap: None,
             greedy_objective: fin.objective,
             solve_seconds: 0.0,
+            searches: 0,
             diagnostics: Vec::new(),
         };
         let roster = output::build(inst, &fin, meta);

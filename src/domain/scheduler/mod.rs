@@ -16,7 +16,8 @@
 //!    bound) rounded to whole shifts gives a roster at once, the stages of [`staged`]
 //!    (RENS, full MIP with a relative gap) start from the cheaper of it and the
 //!    greedy roster, and with two threads HiGHS alone on the whole model runs beside
-//!    them; every solution found is a candidate.
+//!    them when they will search (their start is not yet within the gap) and the
+//!    time left holds its root node; every solution found is a candidate.
 //! 5. [`disaggregate`]: each candidate's group counts are handed to members with
 //!    every rule checked exactly (unsocial shifts to the fewest, then fewest
 //!    hours), with [`split`]'s per-member MIP where that strands a shift; then a
@@ -96,7 +97,8 @@ pub struct SolveOptions {
     pub aggregate: bool,
     pub verbose: bool,
     /// Searches run side by side (at most [`MAX_SEARCHES`] do work): with 2 or more,
-    /// HiGHS alone on the whole model runs beside the staged MIP (see `pipeline`).
+    /// HiGHS alone on the whole model runs beside the staged MIP when the stages will
+    /// search and the time left holds HiGHS's root node (see `pipeline`).
     pub threads: usize,
 }
 
@@ -150,6 +152,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         gap: None,
         greedy_objective,
         solve_seconds: 0.0,
+        searches: 0,
         diagnostics: Vec::new(),
     };
     let mut troubled = Vec::new();
@@ -163,6 +166,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         let mip_deadline = deadline - left / 10;
         match pipeline::run(&inst, &best, opts, mip_deadline, deadline) {
             Ok(mip) => {
+                meta.searches = mip.searches;
                 meta.model_objective = mip.model_objective;
                 meta.bound = Some(mip.bound).filter(|b| b.is_finite());
                 meta.gap = mip.gap();

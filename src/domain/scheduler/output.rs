@@ -18,6 +18,7 @@ pub(crate) struct Meta {
     pub gap: Option<f64>,
     pub greedy_objective: f64,
     pub solve_seconds: f64,
+    pub searches: u32,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -169,6 +170,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
             .map(|b| clean(((fin.objective - b) / fin.objective.abs().max(1e-9)).max(0.0))),
         greedy_objective: clean(meta.greedy_objective),
         solve_seconds: meta.solve_seconds,
+        searches: meta.searches,
         shifts,
         queues,
         kpis,

@@ -6,8 +6,12 @@
 //! 2. the MIP stages of [`super::staged`], and beside them, on a second thread,
 //!    HiGHS alone on the whole model from the greedy start (stopped when the stages
 //!    end): on small models HiGHS's own search wins once it has tens of seconds, on
-//!    large ones the stages do. Once the LP is solved, a rival that cannot finish its
-//!    root node in the time left is stopped at once ([`RIVAL_MIN_LPS`]);
+//!    large ones the stages do. This rival starts just before the stages, and only if
+//!    they will search (the warm start is not yet within the gap: a run that stops on
+//!    the gap never uses the rival) and the time left holds its root node
+//!    ([`RIVAL_MIN_LPS`]): HiGHS hears the stop flag only after a MIP's first LP
+//!    (its inner LP solver has no callback) and between the root node's long steps,
+//!    so a rival started earlier on a large model held up the answer;
 //! 3. every solution found is split among agents, repaired and polished, and the
 //!    cheapest roster is kept.
 //!
@@ -43,6 +47,8 @@ pub(crate) struct Outcome {
     pub status: SolverStatus,
     /// Cheapest roster built from the LP or the MIP's solutions.
     pub roster: Option<Built>,
+    /// HiGHS searches started: 1 (the stages) or 2 (the rival beside them).
+    pub searches: u32,
 }
 
 impl Outcome {
@@ -56,15 +62,30 @@ impl Outcome {
 /// HiGHS's root node on these models ends about ten LPs after the solve started, an
 /// LP being the main thread's interior-point solve of the relaxation (S: about 16 s
 /// against 1.4-2.0 s), and one of its steps, central rounding, checks neither the
-/// time limit nor the stop flag. A rival left less than this many LPs after the LP
-/// would overrun the limit and find nothing, so it is stopped while it still listens
-/// (in its own first LP, which the dual simplex solves more slowly).
+/// time limit nor the stop flag; neither do the LPs HiGHS solves inside a MIP (its
+/// inner LP solver does not get the callback). A rival with less than this many LPs
+/// left would overrun the limit, or hold up the answer, and find nothing.
 const RIVAL_MIN_LPS: u32 = 10;
 
 /// Whether the rival has time for its root node, judged by how long the LP took.
 fn rival_has_time(lp: Duration, left: Duration) -> bool {
     lp.checked_mul(RIVAL_MIN_LPS)
         .is_some_and(|root| left >= root)
+}
+
+/// Whether a rival should start beside the stages about to run, with `left` until
+/// the MIP's deadline.
+fn rival_wanted(threads: usize, next: BeforeStages, left: Duration) -> bool {
+    threads > 1 && next.searching && rival_has_time(next.lp, left)
+}
+
+/// What the stages are about to do, as `staged_path` tells its caller.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct BeforeStages {
+    /// How long the LP relaxation took.
+    lp: Duration,
+    /// Whether the stages will run a MIP (their warm start is not within the gap).
+    searching: bool,
 }
 
 /// Run the MIP phase from the polished greedy roster `start`: the solver stops by
@@ -77,29 +98,29 @@ pub(crate) fn run(
     deadline: Instant,
 ) -> Result<Outcome, ScheduleError> {
     let stop = AtomicBool::new(false);
-    let (main, rival) = std::thread::scope(|s| {
-        let rival = (opts.threads > 1).then(|| {
-            s.spawn(|| {
-                let (b, _) = model::build(inst, &inst.groups, &start.0, &start.1, None);
-                staged::from_warm_start(b, opts, mip_deadline, Some(&stop))
-            })
-        });
-        let stop_a_rival_short_of_time = |lp: Duration| {
+    let (main, rival, searches) = std::thread::scope(|s| {
+        let stop = &stop;
+        let mut rival = None;
+        let start_a_rival_with_time = |next: BeforeStages| {
             let left = mip_deadline.saturating_duration_since(Instant::now());
-            if !rival_has_time(lp, left) {
-                stop.store(true, Ordering::Relaxed);
+            if rival_wanted(opts.threads, next, left) {
+                rival = Some(s.spawn(move || {
+                    let (b, _) = model::build(inst, &inst.groups, &start.0, &start.1, None);
+                    staged::from_warm_start(b, opts, mip_deadline, Some(stop))
+                }));
             }
         };
-        let main = staged_path(inst, start, opts, mip_deadline, stop_a_rival_short_of_time);
+        let main = staged_path(inst, start, opts, mip_deadline, start_a_rival_with_time);
         stop.store(true, Ordering::Relaxed);
+        let searches = 1 + u32::from(rival.is_some());
         // A rival that failed or panicked only means no rival solution.
         let rival = rival
             .and_then(|h| h.join().ok())
             .and_then(Result::ok)
             .flatten();
-        (main, rival)
+        (main, rival, searches)
     });
-    finish(inst, main?, rival, opts, deadline)
+    finish(inst, main?, rival, searches, opts, deadline)
 }
 
 /// The main thread's share: LP, rounded roster, stages.
@@ -110,18 +131,19 @@ struct StagedPath {
     ys: Vec<model::GroupCols>,
 }
 
-/// `after_lp` learns how long the LP relaxation took, as soon as it is solved.
+/// `before_stages` learns, just before the stages start, how long the LP relaxation
+/// took and whether the stages will search.
 fn staged_path(
     inst: &Inst,
     start: &(Plan, Final),
     opts: &SolveOptions,
     mip_deadline: Instant,
-    after_lp: impl FnOnce(Duration),
+    before_stages: impl FnOnce(BeforeStages),
 ) -> Result<StagedPath, ScheduleError> {
     let (mut b, ys) = model::build(inst, &inst.groups, &start.0, &start.1, None);
     let lp_start = Instant::now();
     let lp = staged::relax(&b, opts, mip_deadline).map_err(ScheduleError::Solver)?;
-    after_lp(lp_start.elapsed());
+    let lp_time = lp_start.elapsed();
     let mut rounded = None;
     if let Some(lp) = &lp {
         let cols: Vec<f64> = lp.cols.iter().map(|v| v.round()).collect();
@@ -139,6 +161,10 @@ fn staged_path(
         }
         rounded = Some(built);
     }
+    before_stages(BeforeStages {
+        lp: lp_time,
+        searching: !staged::warm_start_within_gap(&b, lp.as_ref(), opts.mip_gap),
+    });
     let solved = staged::search(b, lp.as_ref(), opts, mip_deadline);
     Ok(StagedPath {
         lp,
@@ -236,6 +262,7 @@ fn finish(
     inst: &Inst,
     main: StagedPath,
     rival: Option<Improved>,
+    searches: u32,
     opts: &SolveOptions,
     deadline: Instant,
 ) -> Result<Outcome, ScheduleError> {
@@ -277,6 +304,7 @@ fn finish(
         model_objective: m.model_objective,
         status,
         roster: best,
+        searches,
     })
 }
 
@@ -314,6 +342,13 @@ mod tests {
         )
     }
 
+    /// The greedy roster of `inst`, as `run` gets its start.
+    fn greedy_start(inst: &Inst) -> (Plan, Final) {
+        let plan = greedy::build(inst);
+        let fin = assemble(inst, &plan).unwrap_or_else(|e| panic!("{e}"));
+        (plan, fin)
+    }
+
     #[test]
     fn the_repair_judges_a_hand_out_by_the_rosters_own_queue_split() {
         let p = two_queues();
@@ -339,7 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn the_rival_keeps_running_only_with_time_for_its_root() {
+    fn the_rival_starts_only_with_time_for_its_root() {
         let secs = Duration::from_secs_f64;
         // S's LP took 1.6 s: 45 s left hold the rival's root, the 13 s of a 20-s solve do not.
         assert!(rival_has_time(secs(1.6), secs(45.0)));
@@ -347,36 +382,147 @@ mod tests {
         let root = secs(1.6) * RIVAL_MIN_LPS;
         assert!(rival_has_time(secs(1.6), root));
         assert!(!rival_has_time(secs(1.6), root - Duration::from_millis(1)));
-        // A small model's LP of milliseconds leaves the rival running, as before.
+        // A small model's LP of milliseconds lets the rival start.
         assert!(rival_has_time(secs(0.005), secs(1.0)));
-        // No time left, or an LP so long that the product overflows: stopped.
+        // No time left, or an LP so long that the product overflows: no rival.
         assert!(!rival_has_time(secs(0.005), Duration::ZERO));
         assert!(!rival_has_time(Duration::MAX, Duration::MAX));
+    }
+
+    #[test]
+    fn the_rival_starts_only_beside_a_search_with_time_for_its_root() {
+        let secs = Duration::from_secs_f64;
+        let searching = BeforeStages {
+            lp: secs(1.6),
+            searching: true,
+        };
+        assert!(rival_wanted(2, searching, secs(45.0)));
+        assert!(rival_wanted(8, searching, secs(45.0)));
+        assert!(
+            !rival_wanted(1, searching, secs(45.0)),
+            "one thread asked for"
+        );
+        assert!(
+            !rival_wanted(2, searching, secs(13.0)),
+            "no time for its root"
+        );
+        let done = BeforeStages {
+            searching: false,
+            ..searching
+        };
+        assert!(
+            !rival_wanted(2, done, secs(45.0)),
+            "the stages stop on the gap"
+        );
+    }
+
+    /// One Swedish queue wanting one agent 08-16 UTC every day; two agents in Stockholm
+    /// (07-19) and one in Manila (14:00-23:30), eight-hour shifts with a 30-min meal
+    /// break in hours 3-5. The LP places fractions of breaks, so its rounding is not
+    /// within the gap and the stages search.
+    fn meal_breaks() -> super::super::Problem {
+        let mut eight = template("8h", 8, 30);
+        eight.breaks = vec![super::super::BreakRule {
+            length_minutes: 30,
+            window_start_minutes: 180,
+            window_end_minutes: 300,
+        }];
+        let days = &WEEK[..];
+        problem(
+            "2026-03-23T00:00:00Z",
+            vec![queue("sv", "sv", 336, |i| {
+                if (16..32).contains(&(i % 48)) {
+                    1.0
+                } else {
+                    0.0
+                }
+            })],
+            vec![
+                agent(
+                    "lina",
+                    "Europe/Stockholm",
+                    &["sv"],
+                    days,
+                    hm(7, 0),
+                    hm(19, 0),
+                ),
+                agent(
+                    "oskar",
+                    "Europe/Stockholm",
+                    &["sv"],
+                    days,
+                    hm(7, 0),
+                    hm(19, 0),
+                ),
+                agent(
+                    "andrea",
+                    "Asia/Manila",
+                    &["sv"],
+                    days,
+                    hm(14, 0),
+                    hm(23, 30),
+                ),
+            ],
+            vec![eight],
+        )
+    }
+
+    #[test]
+    fn the_rival_starts_when_asked_for_and_given_time() {
+        let outcome = |p: &super::super::Problem, threads: usize, budget: Duration| {
+            let inst = grid::prepare(p, true).unwrap_or_else(|e| panic!("{e}"));
+            let opts = SolveOptions {
+                threads,
+                ..SolveOptions::default()
+            };
+            let deadline = Instant::now() + budget;
+            let out = run(&inst, &greedy_start(&inst), &opts, deadline, deadline)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let objective = out.roster.as_ref().map(|b| b.fin.objective);
+            (out.searches, objective)
+        };
+        let budget = Duration::from_secs(5);
+        // The rounded LP is optimal here, so the stages stop on the gap: no rival.
+        assert_eq!(outcome(&two_queues(), 2, budget).0, 1);
+        // Here the stages search, with a rival when more than one thread is asked for.
+        let p = meal_breaks();
+        let (alone, best) = outcome(&p, 1, budget);
+        assert_eq!(alone, 1);
+        assert!(best.is_some(), "a roster");
+        for threads in [2, 8] {
+            assert_eq!(
+                outcome(&p, threads, budget),
+                (2, best),
+                "threads = {threads}"
+            );
+        }
+        // With the MIP's time already spent, no root node fits: no rival.
+        assert_eq!(outcome(&p, 2, Duration::ZERO).0, 1);
     }
 
     #[test]
     fn the_staged_path_reports_the_lps_time_once() {
         let p = two_queues();
         let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
-        let plan = greedy::build(&inst);
-        let fin = assemble(&inst, &plan).unwrap_or_else(|e| panic!("{e}"));
         let opts = SolveOptions::default();
         let mut reported = Vec::new();
         let t0 = Instant::now();
         let path = staged_path(
             &inst,
-            &(plan, fin),
+            &greedy_start(&inst),
             &opts,
             t0 + Duration::from_secs(10),
-            |lp| reported.push((lp, t0.elapsed())),
+            |next| reported.push((next, t0.elapsed())),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let total = t0.elapsed();
         assert!(path.lp.is_some(), "the LP of two shifts is solved");
         assert_eq!(reported.len(), 1, "reported once: {reported:?}");
-        let (lp, at) = reported[0];
+        let (next, at) = reported[0];
         // The LP's own time, within the call.
-        assert!(lp > Duration::ZERO && lp <= at && at <= total);
+        assert!(next.lp > Duration::ZERO && next.lp <= at && at <= total);
+        // The rounded LP covers both queues exactly: nothing left for the stages.
+        assert!(!next.searching);
     }
 
     fn stages(objective: f64, bound: f64, gap: f64) -> Result<Solved, String> {

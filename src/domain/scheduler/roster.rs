@@ -183,6 +183,11 @@ pub struct Roster {
     pub roster_gap: Option<f64>,
     pub greedy_objective: f64,
     pub solve_seconds: f64,
+    /// HiGHS searches that ran: 0 (greedy roster only), 1 (the staged MIP) or 2
+    /// (HiGHS alone on the whole model beside it, when `threads` allows, the stages
+    /// search and the time left holds its root node).
+    #[serde(default)]
+    pub searches: u32,
     pub shifts: Vec<ShiftOut>,
     pub queues: Vec<QueueCoverage>,
     pub kpis: Kpis,

@@ -266,6 +266,17 @@ pub(crate) fn relax(
     }))
 }
 
+/// Whether the warm start of `b` is already within `mip_gap` of the LP bound: then
+/// [`search`] returns it at once, without a MIP run.
+pub(crate) fn warm_start_within_gap(b: &Builder, lp: Option<&Relaxed>, mip_gap: f64) -> bool {
+    let bound = lp.map_or(f64::NEG_INFINITY, |r| r.bound);
+    within_gap(objective_at(&b.vars, &b.obj, &b.warm), bound, mip_gap)
+}
+
+fn within_gap(objective: f64, bound: f64, mip_gap: f64) -> bool {
+    relative_gap(objective, bound) <= mip_gap
+}
+
 /// The MIP stages after the LP relaxation `lp` (see the module docs), from the
 /// warm start in `b`, until the deadline.
 pub(crate) fn search(
@@ -296,7 +307,7 @@ pub(crate) fn search(
     // tightening rows (only ever candidates for the split, never the answer's gap).
     let mut found: Vec<(Vec<f64>, f64)> = Vec::new();
     let mut loose_found: Vec<(Vec<f64>, f64)> = Vec::new();
-    let close_enough = relative_gap(warm_objective, lp_bound) <= opts.mip_gap;
+    let close_enough = within_gap(warm_objective, lp_bound, opts.mip_gap);
     if let Some(lp) = lp.filter(|_| !close_enough) {
         let integral = |i: usize| {
             let v = lp.cols.get(i).copied().unwrap_or(f64::NAN);
