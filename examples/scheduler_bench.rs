@@ -2,7 +2,7 @@
 //!
 //! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
 //!   [--export-problem PATH] [--export-mps PATH] [--threads N] [--no-breaks] [--no-min]
-//!   [--no-floor]
+//!   [--no-floor] [--loose-week]
 //!   [--no-aggregate] [--fractional] [--jitter] [--verbose]`
 //! Run each size in its own process so VmHWM (peak RSS) is per size.
 
@@ -373,6 +373,15 @@ fn main() {
             .iter_mut()
             .for_each(|a| a.contract.min_hours_per_week = 0.0);
     }
+    if args.iter().any(|a| a == "--loose-week") {
+        p.agents.iter_mut().for_each(|a| {
+            a.contract.max_shifts_per_week = 7;
+            a.contract.max_consecutive_days = 7;
+            a.contract.min_consecutive_days_off = 1;
+            a.contract.max_weekends = 2;
+            a.contract.max_hours_per_week = 56.0;
+        });
+    }
     if args.iter().any(|a| a == "--no-breaks") {
         p.templates.iter_mut().for_each(|t| t.breaks.clear());
     }
@@ -431,8 +440,8 @@ fn main() {
         })
         .sum();
     println!(
-        "size={size} agents={} queues={} wall_s={secs:.2} status={:?} objective={:.1} model_objective={:?} bound={:?} gap={:?} roster_gap={:?} greedy_objective={:.1} coverage_pct={:.2} understaffed_intervals={} shifts={} violations={} abs_diff_total={abs_diff:.1} vm_hwm_mib={:.0} at={}",
-        p.agents.len(), p.queues.len(), r.status, r.objective, r.model_objective.map(|v| v.round()), r.bound.map(|v| v.round()),
+        "size={size} agents={} queues={} wall_s={secs:.2} status={:?} searches={} objective={:.1} model_objective={:?} bound={:?} gap={:?} roster_gap={:?} greedy_objective={:.1} coverage_pct={:.2} understaffed_intervals={} shifts={} violations={} abs_diff_total={abs_diff:.1} vm_hwm_mib={:.0} at={}",
+        p.agents.len(), p.queues.len(), r.status, r.searches, r.objective, r.model_objective.map(|v| v.round()), r.bound.map(|v| v.round()),
         r.gap, r.roster_gap, r.greedy_objective, r.kpis.coverage_pct, r.kpis.intervals_understaffed, r.shifts.len(), violations.len(),
         vm_hwm_kib() as f64 / 1024.0, Utc::now().format("%H:%M:%S")
     );
