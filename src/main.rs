@@ -253,8 +253,17 @@ fn solve(
 ) -> anyhow::Result<()> {
     use chatroster::domain::scheduler::{self, Problem, SolveOptions};
     use indicatif::{ProgressBar, ProgressStyle};
-    if !(time_limit.is_finite() && time_limit > 0.0 && (0.0..=1.0).contains(&mip_gap)) {
-        bail!("--time-limit must be positive and --mip-gap between 0 and 1");
+    let options = SolveOptions {
+        time_limit_seconds: time_limit,
+        mip_gap,
+        threads,
+        ..SolveOptions::default()
+    };
+    options.check()?;
+    // The solver accepts a limit of 0 (the greedy roster alone); a command asked to solve
+    // wants time for the MIP.
+    if time_limit <= 0.0 {
+        bail!("--time-limit must be positive");
     }
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
@@ -275,12 +284,6 @@ fn solve(
         problem.agents.len(),
         problem.queues.len()
     ));
-    let options = SolveOptions {
-        time_limit_seconds: time_limit,
-        mip_gap,
-        threads,
-        ..SolveOptions::default()
-    };
     let worker = std::thread::spawn(move || {
         let roster = scheduler::solve(&problem, &options);
         (problem, roster)

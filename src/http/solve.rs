@@ -2,7 +2,9 @@
 
 use super::auth::Authenticated;
 use super::problem::{ApiError, Problem as ProblemDoc};
-use crate::domain::scheduler::{solve, validate, Problem, Roster, SolveOptions, Violation};
+use crate::domain::scheduler::{
+    solve, validate, Problem, Roster, SolveOptions, Violation, MIP_GAP_RANGE,
+};
 use crate::domain::validation::ValidationErrors;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -70,7 +72,7 @@ pub async fn solve_problem(
         }
     }
     if let Some(g) = query.mip_gap {
-        if g.is_finite() && (0.0..=1.0).contains(&g) {
+        if MIP_GAP_RANGE.contains(&g) {
             options.mip_gap = g;
         } else {
             errors.add("mip_gap", "must be between 0 and 1");

@@ -86,6 +86,9 @@ use std::time::{Duration, Instant};
 /// whole model beside it. A larger [`SolveOptions::threads`] adds nothing.
 pub const MAX_SEARCHES: usize = 2;
 
+/// The relative MIP gaps a solve accepts.
+pub const MIP_GAP_RANGE: std::ops::RangeInclusive<f64> = 0.0..=1.0;
+
 /// Solver settings; defaults: 60 s, 1 % gap, seed 0, MIP on, aggregation on, two threads.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -123,7 +126,7 @@ impl SolveOptions {
         if !(self.time_limit_seconds.is_finite() && self.time_limit_seconds >= 0.0) {
             return invalid("time_limit_seconds must be a number of seconds, 0 or more");
         }
-        if !(0.0..=1.0).contains(&self.mip_gap) {
+        if !MIP_GAP_RANGE.contains(&self.mip_gap) {
             return invalid("mip_gap must be between 0 and 1");
         }
         if self.seed < 0 {

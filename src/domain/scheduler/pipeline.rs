@@ -428,6 +428,7 @@ mod tests {
             window_end_minutes: 300,
         }];
         let days = &WEEK[..];
+        let in_stockholm = |id| agent(id, "Europe/Stockholm", &["sv"], days, hm(7, 0), hm(19, 0));
         problem(
             "2026-03-23T00:00:00Z",
             vec![queue("sv", "sv", 336, |i| {
@@ -438,22 +439,8 @@ mod tests {
                 }
             })],
             vec![
-                agent(
-                    "lina",
-                    "Europe/Stockholm",
-                    &["sv"],
-                    days,
-                    hm(7, 0),
-                    hm(19, 0),
-                ),
-                agent(
-                    "oskar",
-                    "Europe/Stockholm",
-                    &["sv"],
-                    days,
-                    hm(7, 0),
-                    hm(19, 0),
-                ),
+                in_stockholm("lina"),
+                in_stockholm("oskar"),
                 agent(
                     "andrea",
                     "Asia/Manila",

@@ -65,6 +65,8 @@ fn seconds_left(deadline: Instant) -> f64 {
         .as_secs_f64()
 }
 
+/// Set a HiGHS option; a value HiGHS refuses is an error where the highs crate's
+/// `set_option` would panic.
 fn set_option<V: ::highs::HighsOptionValue>(
     model: &mut ::highs::Model,
     name: &str,
@@ -500,6 +502,19 @@ mod tests {
             b.cons.push(row.leq(500.0));
         }
         b
+    }
+
+    #[test]
+    fn an_option_highs_refuses_is_an_error_not_a_panic() {
+        let opts = SolveOptions {
+            mip_gap: -1.0,
+            ..SolveOptions::default()
+        };
+        let far = Instant::now() + std::time::Duration::from_secs(600);
+        match from_warm_start(knapsack(), &opts, far, None) {
+            Err(e) => assert!(e.contains("mip_rel_gap"), "{e}"),
+            Ok(r) => panic!("solved with a negative gap: {:?}", r.map(|r| r.objective)),
+        }
     }
 
     #[test]
