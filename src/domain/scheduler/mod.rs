@@ -250,7 +250,7 @@ fn polish_kept(
     replan_days: bool,
     deadline: Instant,
 ) -> Result<(), ScheduleError> {
-    let plan = local::polish(inst, &best.0, replan_days, deadline);
+    let plan = local::polish(inst, &best.0, &best.1, replan_days, deadline);
     let fin = assemble::assemble(inst, &plan).map_err(ScheduleError::Solver)?;
     if fin.objective < best.1.objective - 1e-6 {
         *best = (plan, fin);

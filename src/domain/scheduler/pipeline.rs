@@ -24,7 +24,7 @@ use super::grid::Inst;
 use super::model::{self, Candidate};
 use super::roster::SolverStatus;
 use super::staged::{self, Improved, Relaxed, Solved};
-use super::{disaggregate, local, ScheduleError, SolveOptions};
+use super::{disaggregate, ScheduleError, SolveOptions};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -181,9 +181,10 @@ fn build_roster(
     deadline: Instant,
 ) -> Result<Built, ScheduleError> {
     let handed = disaggregate::disaggregate(inst, candidate, deadline);
-    let plan = complete(inst, handed.plan)?;
-    let plan = local::polish(inst, &plan, false, deadline);
-    let fin = assemble(inst, &plan).map_err(ScheduleError::Solver)?;
+    let mut built = complete(inst, handed.plan)?;
+    // Kept only if cheaper: a hand-out can already be at the model's optimum.
+    super::polish_kept(inst, &mut built, false, deadline)?;
+    let (plan, fin) = built;
     Ok(Built {
         plan,
         fin,
@@ -196,17 +197,18 @@ fn build_roster(
 /// and meet contract minimums, judged against the assembled roster's own queue split
 /// (the hand-out's one-shift-at-a-time allocation of multi-skill agents would show
 /// shortfalls the roster does not have); kept only if the roster gets cheaper.
-fn complete(inst: &Inst, handed: Plan) -> Result<Plan, ScheduleError> {
+/// Returns the plan with its assembled roster.
+fn complete(inst: &Inst, handed: Plan) -> Result<(Plan, Final), ScheduleError> {
     let base = assemble(inst, &handed).map_err(ScheduleError::Solver)?;
     let mut plan = handed.clone();
-    plan.cov = base.cov;
+    plan.cov = base.cov.clone();
     greedy::improve(inst, &mut plan);
     greedy::fill_minimums(inst, &mut plan);
     let fin = assemble(inst, &plan).map_err(ScheduleError::Solver)?;
     Ok(if fin.objective < base.objective - 1e-6 {
-        plan
+        (plan, fin)
     } else {
-        handed
+        (handed, base)
     })
 }
 
@@ -367,10 +369,14 @@ mod tests {
         let roster = assemble(&inst, &handed).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(roster.objective, 16.0);
         // Judged by the hand-out's allocation, Cy's shift would pay off; by the roster, it over-covers.
-        let done = complete(&inst, handed).unwrap_or_else(|e| panic!("{e}"));
+        let (done, fin) = complete(&inst, handed).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(done.picks.iter().map(Vec::len).sum::<usize>(), 2);
-        let fin = assemble(&inst, &done).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(fin.objective, 16.0);
+        let again = assemble(&inst, &done).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            again.objective, fin.objective,
+            "the roster returned is the plan's"
+        );
     }
 
     #[test]
