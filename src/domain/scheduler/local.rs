@@ -15,9 +15,11 @@
 //! by one, which reaches rosters where two agents would have to move together.
 //!
 //! The objective tracked here is the roster's, with each working interval of a
-//! multi-skill agent given to one queue (the best at the time, revisited every
-//! round); the final split among queues is an LP ([`super::assemble`]), which can
-//! only do better.
+//! multi-skill agent given to one queue: at the start as the roster's assembled
+//! split gives them, later the best at the time, revisited every round. The final
+//! split among queues is an LP ([`super::assemble`]), which can only do better than
+//! the tracked one for the same shifts; it can still cost more than the roster the
+//! search started from, so callers keep the result only when it is cheaper.
 
 use super::assemble::Final;
 use super::greedy::{fairness_cost, penalty, Pick, Plan};
