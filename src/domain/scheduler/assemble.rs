@@ -5,6 +5,7 @@
 
 use super::greedy::{fairness_cost, penalty, Plan};
 use super::grid::Inst;
+use super::options::UNSOCIAL_KINDS;
 use good_lp::{highs, variable, Expression, ProblemVariables, Solution, SolverModel, Variable};
 use std::collections::BTreeMap;
 
@@ -26,8 +27,9 @@ pub(crate) struct ShiftFinal {
     pub pinned: bool,
     pub breaks: Vec<(usize, usize)>,
     pub pref_cost: f64,
-    /// Night, weekend (solver-placed shifts only; pinned ones are the manager's).
-    pub unsocial: [bool; 2],
+    /// Night, weekend, against preferences (solver-placed shifts only; pinned
+    /// ones are the manager's).
+    pub unsocial: [bool; UNSOCIAL_KINDS],
 }
 
 fn open_quals(inst: &Inst, ai: usize, t: usize) -> Vec<usize> {
@@ -49,7 +51,7 @@ fn place_breaks(inst: &Inst, plan: &Plan) -> Vec<Vec<ShiftFinal>> {
             pinned: true,
             breaks: s.breaks.clone(),
             pref_cost: 0.0,
-            unsocial: [false; 2],
+            unsocial: [false; UNSOCIAL_KINDS],
         });
     }
     let mut est = vec![vec![0.0; inst.n]; inst.p.queues.len()];
@@ -266,7 +268,7 @@ pub(crate) fn assemble(inst: &Inst, plan: &Plan) -> Result<Final, String> {
     for (ai, list) in shifts.iter().enumerate() {
         let c = &inst.p.agents[ai].contract;
         let mut wh = vec![0.0; inst.weeks];
-        let mut unsocial = [0u32; 2];
+        let mut unsocial = [0u32; UNSOCIAL_KINDS];
         for s in list {
             objective += w.paid_hour * inst.hours(s.len_t) + s.pref_cost;
             for (n, is) in unsocial.iter_mut().zip(s.unsocial) {

@@ -7,7 +7,7 @@
 //! aggregate relaxations of every member's rules; over one agent they are exact.
 
 use super::grid::Inst;
-use super::options::Opt;
+use super::options::{Opt, UNSOCIAL_KINDS};
 use chrono::Weekday;
 use good_lp::{variable, Expression, ProblemVariables, Variable};
 use std::collections::BTreeMap;
@@ -238,23 +238,24 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
     }
 }
 
-/// Fairness: for each unsocial kind (nights, weekends), the members' load is split
+/// Fairness: for each unsocial kind (nights, weekends, shifts against preferences),
+/// the members' load is split
 /// into segments `s_k in [0, n]` costing `fairness * (k - 1)`: the LP value of the
 /// cheapest split is exactly the summed [`super::greedy::fairness_cost`] of members
 /// loaded as evenly as possible, which is how their shifts are handed out.
-/// `warm(m)` is member `m`'s current (night, weekend) count.
+/// `warm(m)` is member `m`'s current count of each kind.
 pub(crate) fn spread_unsocial(
     b: &mut Builder,
     options: &[Opt],
     members: &[usize],
     y: &[Variable],
-    warm: &dyn Fn(usize) -> [u32; 2],
+    warm: &dyn Fn(usize) -> [u32; UNSOCIAL_KINDS],
     fairness: f64,
     weeks: usize,
 ) {
     let cnt = members.len() as f64;
     let per_member = 7 * weeks;
-    for kind in 0..2 {
+    for kind in 0..UNSOCIAL_KINDS {
         let mut load = Expression::default();
         let mut most = 0;
         for (o, opt) in options.iter().enumerate() {

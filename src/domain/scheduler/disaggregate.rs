@@ -143,7 +143,7 @@ fn hand_out(inst: &Inst, g: &Group, wanted: Vec<(usize, Option<usize>)>, plan: &
                 }
             };
             let minutes = plan.states[a].week_minutes.get(opt.week).copied();
-            (load(0), load(1), minutes.unwrap_or(0), a)
+            (load(0), load(1), load(2), minutes.unwrap_or(0), a)
         };
         // If no member can take the option itself, the nearest option of the
         // same day (start distance, then length difference) keeps the MIP's intent.

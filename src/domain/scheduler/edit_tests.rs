@@ -184,3 +184,66 @@ fn unknown_templates_agents_and_shifts_are_named() {
         Some(EditError::UnknownTemplate("9h".into()))
     );
 }
+
+#[test]
+fn preference_kpis_are_spread_and_follow_an_edited_shift() {
+    // Two agents who would rather start at 10:00; the queue needs one of them from 09:00
+    // on all five weekdays, so every shift goes against a preference.
+    let n = 336;
+    let q = queue("en", "en", n, |i| {
+        let (d, h) = dh(i);
+        if d < 5 && (9.0..17.0).contains(&h) {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    let agents = ["a1", "a2"].map(|id| {
+        let mut a = agent(id, "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
+        a.preferences.preferred_start_times = vec![hm(10, 0)];
+        a.preferences.start_weight = 0.5;
+        a
+    });
+    let p = problem(MON, vec![q], agents.to_vec(), vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    let against = |r: &Roster| -> Vec<u32> {
+        r.kpis
+            .agents
+            .iter()
+            .map(|a| a.preference_violations)
+            .collect()
+    };
+    // Three and two, not five and none: an agent's k-th such shift costs k - 1 more.
+    let mut split = against(&r);
+    split.sort_unstable();
+    assert_eq!(split, vec![2, 3]);
+    assert_eq!(r.kpis.preference_violations_spread, 1);
+    let mut again = r.clone();
+    recompute(&p, &mut again);
+    assert_eq!(again.kpis.agents, r.kpis.agents);
+    assert_eq!(again.kpis.preference_violations_spread, 1);
+    // Moving one shift to 10:00 takes it off the list and its 0.5 off the agent's cost.
+    let index = 0;
+    let agent = r.shifts[index].agent_id.clone();
+    let start = r.shifts[index].start_utc + Duration::hours(1);
+    assert_eq!(start.hour(), 10);
+    let edited = apply(
+        &p,
+        &r,
+        &Edit::Move {
+            index,
+            start,
+            template_id: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(against(&edited.roster).iter().sum::<u32>(), 4);
+    let cost = |r: &Roster| {
+        r.kpis
+            .agents
+            .iter()
+            .find(|a| a.agent_id == agent)
+            .map_or(f64::NAN, |a| a.preference_cost)
+    };
+    assert!((cost(&r) - cost(&edited.roster) - 0.5).abs() < 1e-9);
+}

@@ -5,6 +5,7 @@
 //! warm start and the fallback when the MIP has no incumbent.
 
 use super::grid::Inst;
+use super::options::UNSOCIAL_KINDS;
 use super::problem::Weights;
 use super::rules::AgentState;
 
@@ -19,10 +20,10 @@ pub(crate) fn penalty(w: &Weights, req: f64, floor: f64, c: f64) -> f64 {
         + w.floor * (floor - c).max(0.0)
 }
 
-/// Fairness cost of one agent with `counts` solver-placed night and weekend shifts:
-/// the k-th shift of a kind costs `fairness * (k - 1)`, so loading one agent costs
-/// more than spreading the same shifts.
-pub(crate) fn fairness_cost(w: &Weights, counts: [u32; 2]) -> f64 {
+/// Fairness cost of one agent with `counts` solver-placed shifts of each unsocial
+/// kind (night, weekend, against preferences): the k-th shift of a kind costs
+/// `fairness * (k - 1)`, so loading one agent costs more than spreading the same shifts.
+pub(crate) fn fairness_cost(w: &Weights, counts: [u32; UNSOCIAL_KINDS]) -> f64 {
     counts
         .iter()
         .map(|&n| w.fairness * f64::from(n) * f64::from(n.saturating_sub(1)) / 2.0)
@@ -44,8 +45,8 @@ pub(crate) struct Plan {
     pub picks: Vec<Vec<Pick>>,
     /// Coverage per queue and interval (greedy allocation).
     pub cov: Vec<Vec<f64>>,
-    /// Per agent: night and weekend shifts placed so far.
-    pub unsocial: Vec<[u32; 2]>,
+    /// Per agent: shifts of each unsocial kind placed so far.
+    pub unsocial: Vec<[u32; UNSOCIAL_KINDS]>,
 }
 
 impl Plan {
@@ -59,7 +60,7 @@ impl Plan {
                 .collect(),
             picks: vec![Vec::new(); inst.agents.len()],
             cov: vec![vec![0.0; inst.n]; inst.p.queues.len()],
-            unsocial: vec![[0; 2]; inst.agents.len()],
+            unsocial: vec![[0; UNSOCIAL_KINDS]; inst.agents.len()],
         };
         for s in &inst.pinned {
             let placed = super::rules::Placed {

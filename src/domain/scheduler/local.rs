@@ -24,7 +24,7 @@
 use super::assemble::Final;
 use super::greedy::{fairness_cost, penalty, Pick, Plan};
 use super::grid::Inst;
-use super::options::Opt;
+use super::options::{Opt, UNSOCIAL_KINDS};
 use super::rules::{AgentState, Placed};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -269,7 +269,7 @@ impl<'a, 'p> Search<'a, 'p> {
         let inst = self.inst;
         let w = &inst.p.weights;
         let mut cost = 0.0;
-        let mut unsocial = [0u32; 2];
+        let mut unsocial = [0u32; UNSOCIAL_KINDS];
         let mut week_h: Vec<f64> = (0..inst.weeks).map(|k| st.week_hours(k)).collect();
         let opts = self.placed[a].iter().map(|p| p.pick.opt).chain(extra);
         for o in opts {

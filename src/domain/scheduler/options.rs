@@ -14,6 +14,10 @@ use super::grid::{resolve, Inst};
 use super::rules::{AgentState, Placed};
 use chrono::{Duration, NaiveTime, Timelike, Weekday};
 
+/// Kinds of shift whose load per agent the fairness cost spreads: nights, weekends
+/// and shifts that go against the agent's own preferences.
+pub(crate) const UNSOCIAL_KINDS: usize = 3;
+
 #[derive(Debug, Clone)]
 pub(crate) struct Opt {
     pub template: usize,
@@ -67,9 +71,14 @@ impl BreakSpan {
 }
 
 impl Opt {
-    /// Is this a night shift, a weekend shift? The fairness cost spreads both kinds.
-    pub fn unsocial(&self) -> [bool; 2] {
-        [self.night, super::grid::is_weekend(self.weekday)]
+    /// Is this a night shift, a weekend shift, a shift against the agent's
+    /// preferences? The fairness cost spreads each kind over the agents.
+    pub fn unsocial(&self) -> [bool; UNSOCIAL_KINDS] {
+        [
+            self.night,
+            super::grid::is_weekend(self.weekday),
+            self.pref_cost > 0.0,
+        ]
     }
 
     pub fn placed(&self) -> Placed {
@@ -152,19 +161,6 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
                 }
                 let sm = i64::from(lt.hour() * 60 + lt.minute());
                 let night = sm < 360 || sm + len_t as i64 * step > 24 * 60;
-                let mut cost = 0.0;
-                if !pref.preferred_start_times.is_empty()
-                    && !pref.preferred_start_times.contains(&lt)
-                {
-                    cost += pref.start_weight;
-                }
-                if pref.preferred_days_off.contains(&weekday) {
-                    cost += pref.days_off_weight;
-                }
-                if !pref.preferred_days_on.is_empty() && !pref.preferred_days_on.contains(&weekday)
-                {
-                    cost += pref.days_on_weight;
-                }
                 let mut cov = vec![1.0; len_t];
                 for b in &tpl.breaks {
                     let (ws, we) = (
@@ -185,7 +181,7 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
                     week,
                     weekday,
                     night,
-                    pref_cost: cost * p.weights.preference,
+                    pref_cost: pref.cost(lt, weekday) * p.weights.preference,
                     cov,
                     brk: BreakSpan::of(tpl, step, len_t),
                 });

@@ -26,18 +26,20 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
     let p = inst.p;
     let mut shifts = Vec::new();
     let mut agents = Vec::new();
-    let (mut nights_all, mut wends_all) = (Vec::new(), Vec::new());
+    let (mut nights_all, mut wends_all, mut against_all) = (Vec::new(), Vec::new(), Vec::new());
     for (ai, a) in p.agents.iter().enumerate() {
         let tz = &inst.agents[ai].tz;
         let mut hours = vec![0.0; inst.weeks];
-        let (mut nights, mut pref) = (0u32, 0.0);
+        let (mut nights, mut pref, mut against) = (0u32, 0.0, 0u32);
         let mut wends = BTreeSet::new();
         for s in &fin.shifts[ai] {
             let (st, en) = (inst.time(s.start_t), inst.time(s.start_t + s.len_t));
             let (day, wk, wd) = inst.local_day(tz, st);
             hours[wk] += inst.hours(s.len_t);
-            pref += s.pref_cost;
             let ls = local(tz, st);
+            let cost = a.preferences.cost(ls.time(), wd);
+            pref += cost * p.weights.preference;
+            against += u32::from(cost > 0.0);
             let sm = i64::from(chrono::Timelike::num_seconds_from_midnight(&ls) / 60);
             if sm < 360 || sm + (s.len_t as i64) * inst.step > 24 * 60 {
                 nights += 1;
@@ -91,6 +93,9 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
         if !fin.shifts[ai].is_empty() {
             nights_all.push(nights);
             wends_all.push(wends.len() as u32);
+            if a.preferences.any() {
+                against_all.push(against);
+            }
         }
         agents.push(AgentHours {
             agent_id: a.id.clone(),
@@ -101,6 +106,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
             nights,
             weekends: wends.len() as u32,
             preference_cost: pref,
+            preference_violations: against,
         });
     }
     let ih = inst.hours(1);
@@ -157,6 +163,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
             .sum(),
         nights_spread: spread(&nights_all),
         weekends_spread: spread(&wends_all),
+        preference_violations_spread: spread(&against_all),
         agents,
     };
     Roster {

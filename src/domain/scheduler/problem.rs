@@ -140,6 +140,31 @@ pub struct Preferences {
     pub days_off_weight: f64,
 }
 
+impl Preferences {
+    /// Summed weights of the preferences a shift starting at local `start` on local
+    /// `weekday` goes against (before the objective's `preference` multiplier).
+    pub fn cost(&self, start: NaiveTime, weekday: Weekday) -> f64 {
+        let mut cost = 0.0;
+        if !self.preferred_start_times.is_empty() && !self.preferred_start_times.contains(&start) {
+            cost += self.start_weight;
+        }
+        if self.preferred_days_off.contains(&weekday) {
+            cost += self.days_off_weight;
+        }
+        if !self.preferred_days_on.is_empty() && !self.preferred_days_on.contains(&weekday) {
+            cost += self.days_on_weight;
+        }
+        cost
+    }
+
+    /// Does any preference carry a weight, so that a shift can go against it?
+    pub fn any(&self) -> bool {
+        (!self.preferred_start_times.is_empty() && self.start_weight > 0.0)
+            || (!self.preferred_days_on.is_empty() && self.days_on_weight > 0.0)
+            || (!self.preferred_days_off.is_empty() && self.days_off_weight > 0.0)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[schema(as = SchedulingAgent)]
 pub struct Agent {
@@ -234,8 +259,9 @@ pub struct Weights {
     /// Multiplier on the agents' own preference weights (per shift).
     pub preference: f64,
     /// Spreading unsocial shifts (per shift): an agent's k-th night shift (any part
-    /// between 00:00 and 06:00 local) and k-th weekend shift (starting on a local
-    /// Saturday or Sunday) each cost `fairness * (k - 1)`, so two agents with one
+    /// between 00:00 and 06:00 local), k-th weekend shift (starting on a local
+    /// Saturday or Sunday) and k-th shift against their own preferences (on top of
+    /// its preference cost) each cost `fairness * (k - 1)`, so two agents with one
     /// night each cost less than one agent with two. Pinned shifts are not counted.
     pub fairness: f64,
 }
@@ -362,6 +388,14 @@ impl Problem {
             if finite.iter().any(|v| !v.is_finite() || *v < 0.0) {
                 return invalid(format!(
                     "agent {}: contract hours must be finite and >= 0",
+                    a.id
+                ));
+            }
+            let pr = &a.preferences;
+            let weights = [pr.start_weight, pr.days_on_weight, pr.days_off_weight];
+            if weights.iter().any(|v| !v.is_finite() || *v < 0.0) {
+                return invalid(format!(
+                    "agent {}: preference weights must be finite and >= 0",
                     a.id
                 ));
             }

@@ -1,7 +1,8 @@
 //! Coverage and KPIs of a roster recomputed from its shifts (after a hand edit), by the same
 //! definitions the solver's output uses: scheduled agents per queue interval are the shifts' shares,
 //! shortfall and over-coverage count open intervals only, a night shift starts before 06:00 local or
-//! runs past midnight, and a weekend is a local Saturday/Sunday pair.
+//! runs past midnight, a weekend is a local Saturday/Sunday pair, and a shift goes against the agent's
+//! preferences by its local start time and weekday.
 
 use super::problem::Problem;
 use super::roster::{AgentHours, Roster};
@@ -74,11 +75,11 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
     let weeks = p.period.weeks.max(1) as usize;
     let first_day = p.period.first_date();
     let mut agents = Vec::new();
-    let (mut nights_all, mut weekends_all) = (Vec::new(), Vec::new());
+    let (mut nights_all, mut weekends_all, mut against_all) = (Vec::new(), Vec::new(), Vec::new());
     for a in &p.agents {
         let tz: Tz = a.zone.parse().unwrap_or(chrono_tz::UTC);
         let mut hours = vec![0.0; weeks];
-        let (mut shifts, mut nights) = (0u32, 0u32);
+        let (mut shifts, mut nights, mut against, mut preference_cost) = (0u32, 0u32, 0u32, 0.0);
         let mut weekends = BTreeSet::new();
         for s in roster.shifts.iter().filter(|s| s.agent_id == a.id) {
             shifts += 1;
@@ -91,6 +92,9 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
             if minute < 360 || minute + length > 24 * 60 {
                 nights += 1;
             }
+            let cost = a.preferences.cost(local.time(), local.weekday());
+            preference_cost += cost * p.weights.preference;
+            against += u32::from(cost > 0.0);
             match local.weekday() {
                 Weekday::Sat => {
                     weekends.insert(day);
@@ -104,13 +108,10 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
         if shifts > 0 {
             nights_all.push(nights);
             weekends_all.push(weekends.len() as u32);
+            if a.preferences.any() {
+                against_all.push(against);
+            }
         }
-        let preference_cost = roster
-            .kpis
-            .agents
-            .iter()
-            .find(|h| h.agent_id == a.id)
-            .map_or(0.0, |h| h.preference_cost);
         agents.push(AgentHours {
             agent_id: a.id.clone(),
             hours_per_week: hours,
@@ -119,7 +120,8 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
             shifts,
             nights,
             weekends: weekends.len() as u32,
-            preference_cost,
+            preference_cost: clean(preference_cost),
+            preference_violations: against,
         });
     }
     let spread = |v: &[u32]| v.iter().max().unwrap_or(&0) - v.iter().min().unwrap_or(&0);
@@ -138,5 +140,6 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
         .sum();
     k.nights_spread = spread(&nights_all);
     k.weekends_spread = spread(&weekends_all);
+    k.preference_violations_spread = spread(&against_all);
     k.agents = agents;
 }

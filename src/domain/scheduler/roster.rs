@@ -94,7 +94,12 @@ pub struct AgentHours {
     pub shifts: u32,
     pub nights: u32,
     pub weekends: u32,
+    /// Summed weights of the agent's preferences the roster goes against, every
+    /// shift counted (pinned ones too), times the objective's `preference` weight.
     pub preference_cost: f64,
+    /// Shifts that go against at least one of the agent's preferences.
+    #[serde(default)]
+    pub preference_violations: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -109,6 +114,10 @@ pub struct Kpis {
     /// Max - min nights / weekends over agents with at least one shift.
     pub nights_spread: u32,
     pub weekends_spread: u32,
+    /// Max - min shifts against the agent's own preferences, over agents with at
+    /// least one shift and at least one preference.
+    #[serde(default)]
+    pub preference_violations_spread: u32,
     pub agents: Vec<AgentHours>,
 }
 

@@ -7,7 +7,7 @@
 
 use super::contract_rows::{add_contract_rows, spread_unsocial, Builder, Counts};
 use super::grid::Inst;
-use super::options::Opt;
+use super::options::{Opt, UNSOCIAL_KINDS};
 use good_lp::{highs, variable, SolverModel, Variable};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -62,7 +62,7 @@ pub(crate) fn split_group(
                 &options,
                 &[m],
                 &y,
-                &|_| [0, 0],
+                &|_| [0; UNSOCIAL_KINDS],
                 w.fairness,
                 inst.weeks,
             );

@@ -421,6 +421,78 @@ fn night_shifts_are_spread_over_agents() {
     assert_eq!(r.status, SolverStatus::Optimal);
 }
 
+/// Two agents who would both rather start at 09:00; the queue needs one of them
+/// 13:00-17:00 UTC on Monday and on Tuesday. Going against a2's preference costs a
+/// little more (1.2 against 1).
+fn afternoons_against_preferences(fairness: f64) -> Roster {
+    let n = 336;
+    let q = queue("en", "en", n, |i| {
+        let (d, h) = dh(i);
+        if d < 2 && (13.0..17.0).contains(&h) {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    let agents = [("a1", 1.0), ("a2", 1.2)].map(|(id, weight)| {
+        let mut a = agent(id, "UTC", &["en"], &WEEK, hm(0, 0), hm(0, 0));
+        a.preferences.preferred_start_times = vec![hm(9, 0)];
+        a.preferences.start_weight = weight;
+        a
+    });
+    let mut p = problem(MON, vec![q], agents.to_vec(), vec![template("4h", 4, 60)]);
+    p.weights.fairness = fairness;
+    solve_ok(&p)
+}
+
+#[test]
+fn shifts_against_preferences_are_spread_over_agents() {
+    let against = |r: &Roster| -> Vec<u32> {
+        r.kpis
+            .agents
+            .iter()
+            .map(|a| a.preference_violations)
+            .collect()
+    };
+    let spread = afternoons_against_preferences(1.0);
+    assert_eq!(against(&spread), vec![1, 1]);
+    assert_eq!(spread.kpis.preference_violations_spread, 0);
+    // 8 paid hours, a1's 1 and a2's 1.2: a1 taking both would add a fairness cost of 1.
+    assert!(
+        (spread.objective - 10.2).abs() < 1e-9,
+        "{}",
+        spread.objective
+    );
+    assert_eq!(spread.status, SolverStatus::Optimal);
+    // Without the fairness weight, the cheaper agent takes both.
+    let loaded = afternoons_against_preferences(0.0);
+    assert_eq!(against(&loaded), vec![2, 0]);
+    assert!(
+        (loaded.objective - 10.0).abs() < 1e-9,
+        "{}",
+        loaded.objective
+    );
+}
+
+#[test]
+fn negative_or_undefined_preference_weights_are_refused() {
+    for weight in [-1.0, f64::NAN, f64::INFINITY] {
+        let mut a = agent("a1", "UTC", &["en"], &WEEK, hm(8, 0), hm(16, 0));
+        a.preferences.days_off_weight = weight;
+        let q = queue("en", "en", 336, |_| 1.0);
+        let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+        match solve(&p, &SolveOptions::default()) {
+            Err(ScheduleError::Invalid(why)) => {
+                assert!(
+                    why.contains("a1") && why.contains("preference weights"),
+                    "{why}"
+                )
+            }
+            other => panic!("{weight}: {:?}", other.map(|r| r.objective)),
+        }
+    }
+}
+
 #[test]
 fn model_chooses_staggered_breaks() {
     // Two identical agents on Monday 09-17 with a 30-min break in hours 3-5 (12:00-14:00);
