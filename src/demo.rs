@@ -7,6 +7,7 @@ use crate::domain::agent::{AgentInput, AgentSpec, AvailabilityInput, Contract, L
 use crate::domain::email::EmailAddress;
 use crate::domain::forecast::{generate, SyntheticSpec};
 use crate::domain::queue::{QueueInput, QueueSpec, ServiceLevel};
+use crate::domain::shift_preferences::ShiftPreferencesDto;
 use crate::domain::weekly::WindowDto;
 use diesel::Connection;
 use rand::{Rng, SeedableRng};
@@ -319,6 +320,7 @@ pub fn demo_agents() -> Vec<AgentInput> {
                 });
             }
             let (contract, weekly) = profile(&mut rng);
+            let preferences = demo_preferences(agents.len(), &weekly);
             agents.push(AgentInput {
                 name: (*name).into(),
                 email: email_for(name),
@@ -330,10 +332,29 @@ pub fn demo_agents() -> Vec<AgentInput> {
                     weekly,
                     exceptions: vec![],
                 },
+                preferences: Some(preferences),
             });
         }
     }
     agents
+}
+
+/// Every third demo agent would rather have Sundays off, and every third would rather start
+/// when their availability starts: enough for the demo rosters to show preferences at work.
+fn demo_preferences(index: usize, weekly: &[WindowDto]) -> ShiftPreferencesDto {
+    match (index % 3, weekly.first()) {
+        (0, _) => ShiftPreferencesDto {
+            preferred_days_off: vec!["sun".into()],
+            days_off_weight: 3.0,
+            ..Default::default()
+        },
+        (1, Some(first)) => ShiftPreferencesDto {
+            preferred_start_times: vec![first.start.clone()],
+            start_weight: 2.0,
+            ..Default::default()
+        },
+        _ => ShiftPreferencesDto::default(),
+    }
 }
 
 /// Seeds the demo organisation into an empty database. On a database seeded before, the demo

@@ -1,4 +1,5 @@
-//! Agents over HTTP: CRUD, availability, unique emails, bad input, and who may see what.
+//! Agents over HTTP: CRUD, availability, shift preferences, unique emails, bad input, and who may
+//! see what.
 
 mod common;
 
@@ -196,5 +197,87 @@ both_backends!(
             )
             .await;
         assert_eq!(r.status, StatusCode::OK);
+    }
+);
+
+both_backends!(
+    agents_state_their_own_shift_preferences,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let (me, my_token) = app.agent_with_token(&m, "me@example.com").await;
+        let (other, _) = app.agent_with_token(&m, "other@example.com").await;
+        let path = format!("/api/v1/agents/{me}/preferences");
+
+        let none = app.get(&path, Some(&my_token)).await;
+        assert_eq!(none.status, StatusCode::OK);
+        assert_eq!(none.body["preferred_start_times"], json!([]));
+
+        let wishes = json!({"preferred_start_times": ["14:00", "09:30", "14:00"], "start_weight": 2,
+                            "preferred_days_off": ["sun", "sat"], "days_off_weight": 5});
+        let put = app.put(&path, Some(&my_token), wishes).await;
+        assert_eq!(put.status, StatusCode::OK, "{:?}", put.body);
+        // Sorted, duplicates dropped; read back the same way, and shown with the agent.
+        assert_eq!(put.body["preferred_start_times"], json!(["09:30", "14:00"]));
+        assert_eq!(put.body["preferred_days_off"], json!(["sat", "sun"]));
+        assert_eq!(app.get(&path, Some(&my_token)).await.body, put.body);
+        let record = app.get(&format!("/api/v1/agents/{me}"), Some(&m)).await;
+        assert_eq!(record.body["preferences"], put.body);
+        // A manager replacing the agent without `preferences` keeps them; with them, sets them.
+        let mut contract_change = agent_body("Test Agent", "me@example.com");
+        contract_change["contract"]["max_hours_per_week"] = json!(20);
+        let replaced = app
+            .put(
+                &format!("/api/v1/agents/{me}"),
+                Some(&m),
+                contract_change.clone(),
+            )
+            .await;
+        assert_eq!(replaced.status, StatusCode::OK, "{:?}", replaced.body);
+        assert_eq!(replaced.body["preferences"], put.body);
+        contract_change["preferences"] = json!({});
+        let cleared = app
+            .put(&format!("/api/v1/agents/{me}"), Some(&m), contract_change)
+            .await;
+        assert_eq!(cleared.body["preferences"]["preferred_days_off"], json!([]));
+
+        for (body, field) in [
+            (
+                json!({"preferred_start_times": ["9am"]}),
+                "preferred_start_times[0]",
+            ),
+            (json!({"start_weight": 1000}), "start_weight"),
+            (
+                json!({"preferred_days_on": ["sat"], "preferred_days_off": ["sat"]}),
+                "preferred_days_off[0]",
+            ),
+        ] {
+            let r = app.put(&path, Some(&my_token), body).await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+        }
+        let unknown = app
+            .put(&path, Some(&my_token), json!({"start_wieght": 1}))
+            .await;
+        assert_problem(&unknown, StatusCode::BAD_REQUEST, Some("start_wieght"));
+
+        // Someone else's wishes are off limits to an agent; a manager may set anyone's.
+        let theirs = format!("/api/v1/agents/{other}/preferences");
+        assert_problem(
+            &app.get(&theirs, Some(&my_token)).await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+        let body = json!({"preferred_days_on": ["mon"], "days_on_weight": 1});
+        assert_problem(
+            &app.put(&theirs, Some(&my_token), body.clone()).await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+        let set = app.put(&theirs, Some(&m), body).await;
+        assert_eq!(set.body["preferred_days_on"], json!(["mon"]));
+        assert_problem(
+            &app.get("/api/v1/agents/nobody/preferences", Some(&m)).await,
+            StatusCode::NOT_FOUND,
+            None,
+        );
     }
 );

@@ -183,6 +183,74 @@ both_backends!(
     published_shifts_before_the_period
 );
 
+/// Preferences an agent stored reach the solver in the agent's own wall clock, and the roster
+/// counts the agent's shifts that go against them.
+async fn stored_preferences_reach_the_solver(app: TestApp) {
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let agents = app.get("/api/v1/agents?q=a2@", Some(&m)).await;
+    let id = agents.body["items"][0]["id"].as_str().unwrap().to_string();
+    // Agent 2 lives in Manila (available 14:00-24:00 there) and would rather start at 15:00
+    // and keep Wednesdays free.
+    let wishes = json!({"preferred_start_times": ["15:00"], "start_weight": 3,
+                        "preferred_days_off": ["wed"], "days_off_weight": 4});
+    let put = app
+        .put(
+            &format!("/api/v1/agents/{id}/preferences"),
+            Some(&m),
+            wishes,
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::OK, "{:?}", put.body);
+
+    let schedule = common::roster::solve_week(&app, &m).await;
+    let stored = chatroster::db::schedules::get(
+        &mut app.pool.get().unwrap(),
+        schedule["id"].as_str().unwrap(),
+    )
+    .unwrap();
+    let problem: Problem = serde_json::from_str(stored.problem.as_deref().unwrap()).unwrap();
+    let agent = problem.agents.iter().find(|a| a.id == id).unwrap();
+    let p = &agent.preferences;
+    assert_eq!(
+        p.preferred_start_times,
+        vec![chrono::NaiveTime::MIN + chrono::Duration::hours(15)]
+    );
+    assert_eq!(p.preferred_days_off, vec![chrono::Weekday::Wed]);
+    assert_eq!((p.start_weight, p.days_off_weight), (3.0, 4.0));
+
+    let roster = &schedule["roster"];
+    let theirs: Vec<&serde_json::Value> = roster["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["agent_id"] == json!(id))
+        .collect();
+    assert!(!theirs.is_empty(), "{roster}");
+    let against = theirs
+        .iter()
+        .filter(|s| {
+            let local: chrono::DateTime<chrono::FixedOffset> =
+                s["start_local"].as_str().unwrap().parse().unwrap();
+            local.time() != chrono::NaiveTime::MIN + chrono::Duration::hours(15)
+                || chrono::Datelike::weekday(&local) == chrono::Weekday::Wed
+        })
+        .count();
+    let kpis = roster["kpis"]["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agent_id"] == json!(id))
+        .unwrap();
+    assert_eq!(kpis["preference_violations"], json!(against), "{kpis}");
+}
+
+both_backends!(
+    schedules_use_stored_preferences,
+    spawn = spawn,
+    stored_preferences_reach_the_solver
+);
+
 /// A solve the job queue abandoned (its worker died during the last attempt) shows as a failed
 /// schedule with the reason, not as "solving" for good.
 async fn abandoned_solve(app: TestApp) {

@@ -27,6 +27,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/agents/{id}"),
     ("get", "/api/v1/agents/{id}/availability"),
     ("put", "/api/v1/agents/{id}/availability"),
+    ("get", "/api/v1/agents/{id}/preferences"),
+    ("put", "/api/v1/agents/{id}/preferences"),
     ("put", "/api/v1/agents/{id}/password"),
     ("get", "/api/v1/jobs"),
     ("get", "/api/v1/jobs/{id}"),

@@ -8,6 +8,7 @@ use super::{new_id, now, DbConnection, DbError, DbResult, Page};
 use crate::domain::agent::{AgentSpec, AgentStatus, Availability, Contract, LanguageSkill};
 use crate::domain::email::EmailAddress;
 use crate::domain::language::{LanguageTag, Proficiency};
+use crate::domain::shift_preferences::ShiftPreferences;
 use crate::domain::weekly::{DatedException, WeeklyWindow};
 use crate::domain::zone::TimeZone;
 use chrono::{NaiveDate, NaiveDateTime, Weekday};
@@ -31,6 +32,12 @@ struct AgentRow {
     max_weekends_per_period: Option<i32>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    preferred_start_minutes: String,
+    start_weight: f64,
+    preferred_days_on: String,
+    days_on_weight: f64,
+    preferred_days_off: String,
+    days_off_weight: f64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -104,6 +111,12 @@ fn agent_row(id: &str, spec: &AgentSpec, created_at: NaiveDateTime) -> AgentRow 
         max_weekends_per_period: c.max_weekends_per_period.map(to_i32),
         created_at,
         updated_at: now(),
+        preferred_start_minutes: spec.preferences.start_minutes_text(),
+        start_weight: spec.preferences.start_weight,
+        preferred_days_on: ShiftPreferences::days_text(&spec.preferences.days_on),
+        days_on_weight: spec.preferences.days_on_weight,
+        preferred_days_off: ShiftPreferences::days_text(&spec.preferences.days_off),
+        days_off_weight: spec.preferences.days_off_weight,
     }
 }
 
@@ -193,6 +206,29 @@ pub fn update(conn: &mut DbConnection, id: &str, spec: &AgentSpec) -> DbResult<A
             .execute(c)?;
         Ok(())
     })?;
+    get(conn, id)
+}
+
+/// Replaces an agent's shift preferences.
+pub fn write_preferences(
+    conn: &mut DbConnection,
+    id: &str,
+    preferences: &ShiftPreferences,
+) -> DbResult<AgentRecord> {
+    let changed = diesel::update(agents::table.find(id))
+        .set((
+            agents::preferred_start_minutes.eq(preferences.start_minutes_text()),
+            agents::start_weight.eq(preferences.start_weight),
+            agents::preferred_days_on.eq(ShiftPreferences::days_text(&preferences.days_on)),
+            agents::days_on_weight.eq(preferences.days_on_weight),
+            agents::preferred_days_off.eq(ShiftPreferences::days_text(&preferences.days_off)),
+            agents::days_off_weight.eq(preferences.days_off_weight),
+            agents::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
     get(conn, id)
 }
 
@@ -384,6 +420,12 @@ fn record_from_rows(
         },
         status: AgentStatus::parse(&row.status).map_err(|_| corrupt("status"))?,
         availability: Availability { weekly, exceptions },
+        preferences: ShiftPreferences::from_stored(
+            &row.preferred_start_minutes,
+            row.start_weight,
+            (&row.preferred_days_on, row.days_on_weight),
+            (&row.preferred_days_off, row.days_off_weight),
+        ),
     };
     Ok(AgentRecord {
         id: row.id,

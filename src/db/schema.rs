@@ -38,6 +38,12 @@ diesel::table! {
         max_weekends_per_period -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        preferred_start_minutes -> Text,
+        start_weight -> Double,
+        preferred_days_on -> Text,
+        days_on_weight -> Double,
+        preferred_days_off -> Text,
+        days_off_weight -> Double,
     }
 }
 

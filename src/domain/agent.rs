@@ -2,6 +2,7 @@
 
 use super::email::EmailAddress;
 use super::language::{LanguageTag, Proficiency};
+use super::shift_preferences::{ShiftPreferences, ShiftPreferencesDto};
 use super::validation::{in_range, text, ValidationErrors};
 use super::weekly::{parse_weekly, DatedException, ExceptionDto, WeeklyWindow, WindowDto};
 use super::zone::TimeZone;
@@ -226,6 +227,10 @@ pub struct AgentInput {
     pub status: Option<String>,
     #[serde(default)]
     pub availability: AvailabilityInput,
+    /// Start times and days the agent would rather work (wishes, not rules). Agents set their
+    /// own; omitted when replacing an agent, the stored ones are kept.
+    #[serde(default)]
+    pub preferences: Option<ShiftPreferencesDto>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -237,6 +242,7 @@ pub struct AgentSpec {
     pub contract: Contract,
     pub status: AgentStatus,
     pub availability: Availability,
+    pub preferences: ShiftPreferences,
 }
 
 impl AgentSpec {
@@ -259,6 +265,10 @@ impl AgentSpec {
             None => Some(AgentStatus::Active),
         };
         let availability = errors.collect("availability", Availability::parse(&input.availability));
+        let preferences = match &input.preferences {
+            Some(p) => errors.collect("preferences", ShiftPreferences::parse(p)),
+            None => Some(ShiftPreferences::default()),
+        };
         errors.finish(|| {
             Some(Self {
                 name: name?,
@@ -268,6 +278,7 @@ impl AgentSpec {
                 contract: contract?,
                 status: status?,
                 availability: availability?,
+                preferences: preferences?,
             })
         })
     }
@@ -308,6 +319,7 @@ mod tests {
                 }],
                 exceptions: vec![],
             },
+            preferences: None,
         }
     }
 

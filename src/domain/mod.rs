@@ -14,6 +14,7 @@ pub mod open_shifts;
 pub mod queue;
 pub mod recruiting;
 pub mod scheduler;
+pub mod shift_preferences;
 pub mod staffing;
 pub mod time_off;
 pub mod validation;

@@ -11,6 +11,7 @@ use crate::db::{self};
 use crate::domain::agent::{
     AgentInput, AgentSpec, Availability, AvailabilityInput, Contract, LanguageSkillDto,
 };
+use crate::domain::shift_preferences::{ShiftPreferences, ShiftPreferencesDto};
 use crate::domain::validation::ValidationErrors;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use chrono::NaiveDateTime;
@@ -25,6 +26,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(delete_agent)
         .service(get_availability)
         .service(put_availability)
+        .service(get_preferences)
+        .service(put_preferences)
         .service(set_agent_password);
 }
 
@@ -60,6 +63,8 @@ pub struct AgentView {
     pub languages: Vec<LanguageSkillDto>,
     pub contract: Contract,
     pub availability: AvailabilityView,
+    /// Start times and days the agent would rather work, in its own local time.
+    pub preferences: ShiftPreferencesDto,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -69,6 +74,7 @@ impl From<AgentRecord> for AgentView {
         let s = r.spec;
         Self {
             availability: AvailabilityView::new(s.time_zone.name(), &s.availability),
+            preferences: s.preferences.to_dto(),
             id: r.id,
             name: s.name,
             email: s.email.to_string(),
@@ -153,6 +159,19 @@ pub async fn create_agent(
         .json(AgentView::from(record)))
 }
 
+/// The agent `id` when the caller is a manager or that agent.
+async fn readable_agent(
+    state: &web::Data<AppState>,
+    auth: &Authenticated,
+    id: String,
+) -> Result<AgentRecord, ApiError> {
+    auth.require_self_or_manager(&id)?;
+    run_db(state, move |c| {
+        db::agents::get(c, &id).map_err(missing("agent", &id))
+    })
+    .await
+}
+
 /// One agent: managers, or the agent itself.
 #[utoipa::path(get, path = "/api/v1/agents/{id}", tag = "agents", security(("bearer" = [])),
     responses((status = 200, body = AgentView), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -163,16 +182,12 @@ pub async fn get_agent(
     auth: Authenticated,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    auth.require_self_or_manager(&id)?;
-    let record = run_db(&state, move |c| {
-        db::agents::get(c, &id).map_err(missing("agent", &id))
-    })
-    .await?;
+    let record = readable_agent(&state, &auth, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(AgentView::from(record)))
 }
 
-/// Replaces an agent (managers only).
+/// Replaces an agent (managers only). Without `preferences` in the body the agent's stored
+/// preferences are kept, so editing a contract does not erase what the agent asked for.
 #[utoipa::path(put, path = "/api/v1/agents/{id}", tag = "agents", security(("bearer" = [])),
     request_body = AgentInput,
     responses((status = 200, body = AgentView), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -185,10 +200,18 @@ pub async fn update_agent(
     body: web::Json<AgentInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
-    let spec = AgentSpec::parse(&body)?;
+    let mut spec = AgentSpec::parse(&body)?;
+    let keep_preferences = body.preferences.is_none();
     let id = id.into_inner();
     let record = run_db(&state, move |c| {
-        db::agents::update(c, &id, &spec).map_err(missing("agent", &id))
+        c.transaction::<_, ApiError, _>(|c| {
+            crate::db::backend::begin_write(c)?;
+            let stored = db::agents::get(c, &id).map_err(missing("agent", &id))?;
+            if keep_preferences {
+                spec.preferences = stored.spec.preferences;
+            }
+            db::agents::update(c, &id, &spec).map_err(missing("agent", &id))
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(AgentView::from(record)))
@@ -223,12 +246,7 @@ pub async fn get_availability(
     auth: Authenticated,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    auth.require_self_or_manager(&id)?;
-    let record = run_db(&state, move |c| {
-        db::agents::get(c, &id).map_err(missing("agent", &id))
-    })
-    .await?;
+    let record = readable_agent(&state, &auth, id.into_inner()).await?;
     let view = AvailabilityView::new(record.spec.time_zone.name(), &record.spec.availability);
     Ok(HttpResponse::Ok().json(view))
 }
@@ -280,6 +298,45 @@ pub async fn put_availability(
         availability,
         conflicts,
     }))
+}
+
+/// An agent's shift preferences (local start times, days on and off, each with a weight): managers,
+/// or the agent itself.
+#[utoipa::path(get, path = "/api/v1/agents/{id}/preferences", tag = "agents", security(("bearer" = [])),
+    responses((status = 200, body = ShiftPreferencesDto), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+#[get("/agents/{id}/preferences")]
+pub async fn get_preferences(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let record = readable_agent(&state, &auth, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(record.spec.preferences.to_dto()))
+}
+
+/// Replaces an agent's shift preferences: managers, or the agent itself. Schedules solved from
+/// then on price a shift against them with its weights and spread such shifts over the agents;
+/// published shifts stay as they are.
+#[utoipa::path(put, path = "/api/v1/agents/{id}/preferences", tag = "agents", security(("bearer" = [])),
+    request_body = ShiftPreferencesDto,
+    responses((status = 200, body = ShiftPreferencesDto), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[put("/agents/{id}/preferences")]
+pub async fn put_preferences(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+    body: web::Json<ShiftPreferencesDto>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    auth.require_self_or_manager(&id)?;
+    let preferences = ShiftPreferences::parse(&body)?;
+    let record = run_db(&state, move |c| {
+        db::agents::write_preferences(c, &id, &preferences).map_err(missing("agent", &id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(record.spec.preferences.to_dto()))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

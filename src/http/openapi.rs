@@ -28,6 +28,8 @@ use utoipa::{Modify, OpenApi};
         super::agents::delete_agent,
         super::agents::get_availability,
         super::agents::put_availability,
+        super::agents::get_preferences,
+        super::agents::put_preferences,
         super::agents::set_agent_password,
         super::jobs::list_jobs,
         super::jobs::get_job,

@@ -8,6 +8,7 @@ use crate::domain::scheduler::{
     self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, PriorShift, Problem,
     Queue, ShiftTemplate, SolveOptions, UtcRange,
 };
+use crate::domain::shift_preferences::ShiftPreferences;
 use crate::domain::validation::ValidationErrors;
 use crate::jobs::worker::{JobContext, JobError, JobHandler};
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -136,8 +137,20 @@ fn to_scheduler_agent(a: &AgentRecord) -> Agent {
             min_consecutive_days_off: spec.contract.min_consecutive_days_off,
             max_weekends: spec.contract.max_weekends_per_period.unwrap_or(6),
         },
-        preferences: Preferences::default(),
+        preferences: preferences(&spec.preferences),
         templates: None,
+    }
+}
+
+/// The agent's stored wishes as the solver reads them (start times in the agent's wall clock).
+fn preferences(p: &ShiftPreferences) -> Preferences {
+    Preferences {
+        preferred_start_times: p.start_minutes.iter().map(|&m| clock(m)).collect(),
+        start_weight: p.start_weight,
+        preferred_days_on: p.days_on.clone(),
+        days_on_weight: p.days_on_weight,
+        preferred_days_off: p.days_off.clone(),
+        days_off_weight: p.days_off_weight,
     }
 }
 

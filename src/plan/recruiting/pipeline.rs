@@ -145,6 +145,7 @@ pub fn agent_input(
         contract,
         status: None,
         availability: AvailabilityInput { weekly, exceptions },
+        preferences: None,
     })
 }
 
