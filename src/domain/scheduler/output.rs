@@ -105,7 +105,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
             shifts: fin.shifts[ai].len() as u32,
             nights,
             weekends: wends.len() as u32,
-            preference_cost: pref,
+            preference_cost: clean(pref),
             preference_violations: against,
         });
     }
