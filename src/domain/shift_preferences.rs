@@ -256,5 +256,11 @@ mod tests {
             ]
         );
         assert!(err.0[3].message.contains("also a preferred day on"));
+        let too_many = ShiftPreferencesDto {
+            preferred_start_times: (0..97).map(|m| format_clock(m * 10)).collect(),
+            ..Default::default()
+        };
+        let err = ShiftPreferences::parse(&too_many).unwrap_err();
+        assert_eq!(err.0[0].field, "preferred_start_times");
     }
 }
