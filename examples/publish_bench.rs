@@ -170,6 +170,7 @@ fn seed(pool: &DbPool) -> Result<String, Box<dyn std::error::Error>> {
             updated_at: db::now(),
             problem: None,
             edited_at: None,
+            weights: None,
         },
     )?;
     Ok(id)

@@ -92,6 +92,14 @@ async fn solve_from_stored_data(app: TestApp) {
             json!({"from": "2026-03-02", "weeks": 1, "time_limit_seconds": 1}),
             "time_limit_seconds",
         ),
+        (
+            json!({"from": "2026-03-02", "weeks": 1, "weights": {"over": -1}}),
+            "weights",
+        ),
+        (
+            json!({"from": "2026-03-02", "weeks": 1, "weights": {"under": [300, 200, 100]}}),
+            "weights",
+        ),
     ] {
         assert_problem(
             &app.post("/api/v1/schedules", Some(&m), body).await,
@@ -183,8 +191,8 @@ both_backends!(
     published_shifts_before_the_period
 );
 
-/// Preferences an agent stored reach the solver in the agent's own wall clock, and the roster
-/// counts the agent's shifts that go against them.
+/// Preferences an agent stored reach the solver in the agent's own wall clock, the manager's
+/// objective weights reach it too, and the roster counts the agent's shifts against preferences.
 async fn stored_preferences_reach_the_solver(app: TestApp) {
     let m = app.manager_token().await;
     seed(&app, &m).await;
@@ -203,13 +211,25 @@ async fn stored_preferences_reach_the_solver(app: TestApp) {
         .await;
     assert_eq!(put.status, StatusCode::OK, "{:?}", put.body);
 
-    let schedule = common::roster::solve_week(&app, &m).await;
-    let stored = chatroster::db::schedules::get(
-        &mut app.pool.get().unwrap(),
-        schedule["id"].as_str().unwrap(),
-    )
-    .unwrap();
+    // The manager spreads unsocial shifts harder; omitted weights keep their defaults.
+    let created = app
+        .post(
+            "/api/v1/schedules",
+            Some(&m),
+            json!({"from": "2026-03-02", "weeks": 1, "time_limit_seconds": 10,
+                   "weights": {"fairness": 2, "over": 4}}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::ACCEPTED, "{:?}", created.body);
+    assert_eq!(created.body["weights"]["fairness"], json!(2.0));
+    assert_eq!(created.body["weights"]["paid_hour"], json!(1.0));
+    let schedule_id = created.body["id"].as_str().unwrap().to_string();
+    let schedule = common::roster::wait_solved(&app, &m, &schedule_id).await;
+    let stored =
+        chatroster::db::schedules::get(&mut app.pool.get().unwrap(), &schedule_id).unwrap();
     let problem: Problem = serde_json::from_str(stored.problem.as_deref().unwrap()).unwrap();
+    assert_eq!((problem.weights.fairness, problem.weights.over), (2.0, 4.0));
+    assert_eq!(problem.weights.under, [100.0, 200.0, 400.0]);
     let agent = problem.agents.iter().find(|a| a.id == id).unwrap();
     let p = &agent.preferences;
     assert_eq!(

@@ -26,6 +26,8 @@ pub struct ScheduleRow {
     pub problem: Option<String>,
     /// When a manager last edited the roster by hand.
     pub edited_at: Option<NaiveDateTime>,
+    /// The objective weights as JSON; `None` = the defaults.
+    pub weights: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ScheduleRow) -> DbResult<()> {

@@ -184,6 +184,7 @@ diesel::table! {
         updated_at -> Timestamp,
         problem -> Nullable<Text>,
         edited_at -> Nullable<Timestamp>,
+        weights -> Nullable<Text>,
     }
 }
 

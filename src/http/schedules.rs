@@ -6,6 +6,7 @@ use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, schedules::ScheduleRow};
+use crate::domain::scheduler::{ScheduleError, Weights};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::jobs::JobView;
@@ -36,6 +37,10 @@ pub struct ScheduleInput {
     /// Solver time limit in seconds (10 to 600, default 60).
     #[serde(default)]
     pub time_limit_seconds: Option<f64>,
+    /// Objective weights (per agent-hour unless noted); omitted ones keep their documented
+    /// defaults. Kept for every re-solve of the schedule.
+    #[serde(default)]
+    pub weights: Option<Weights>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -49,6 +54,8 @@ pub struct ScheduleView {
     pub error: Option<String>,
     /// The background solve: poll it for progress.
     pub job: Option<JobView>,
+    /// The objective weights the schedule is solved with.
+    pub weights: Weights,
     /// The roster once solved (shifts in UTC and local time, coverage, KPIs, bound, gap, diagnostics).
     #[schema(value_type = Option<crate::domain::scheduler::Roster>)]
     pub roster: Option<serde_json::Value>,
@@ -60,6 +67,7 @@ pub struct ScheduleView {
 }
 
 fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleView {
+    let weights = crate::plan::scheduling::schedule_weights(&row);
     // A job that ended without reaching its handler's own bookkeeping (abandoned after a worker
     // died on its last attempt, or cancelled) leaves the schedule "queued" or "solving" for good:
     // the job's outcome is the schedule's.
@@ -77,6 +85,7 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
         _ => (row.status, row.error),
     };
     ScheduleView {
+        weights,
         queue_ids: serde_json::from_str(&row.queue_ids).unwrap_or_default(),
         roster: if with_roster {
             row.roster
@@ -118,6 +127,9 @@ pub async fn create_schedule(
     let time_limit = input.time_limit_seconds.unwrap_or(60.0);
     if !(time_limit.is_finite() && (10.0..=600.0).contains(&time_limit)) {
         errors.add("time_limit_seconds", "must be between 10 and 600");
+    }
+    if let Some(Err(ScheduleError::Invalid(why))) = input.weights.as_ref().map(Weights::check) {
+        errors.add("weights", why);
     }
     if input
         .queue_ids
@@ -173,6 +185,10 @@ pub async fn create_schedule(
             updated_at: t,
             problem: None,
             edited_at: None,
+            weights: input
+                .weights
+                .as_ref()
+                .and_then(|w| serde_json::to_string(w).ok()),
         };
         db::schedules::insert(c, &row)?;
         Ok((row, db::jobs::get(c, &job_id)?))

@@ -6,7 +6,7 @@ use super::PlanError;
 use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
 use crate::domain::scheduler::{
     self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, PriorShift, Problem,
-    Queue, ShiftTemplate, SolveOptions, UtcRange,
+    Queue, ShiftTemplate, SolveOptions, UtcRange, Weights,
 };
 use crate::domain::shift_preferences::ShiftPreferences;
 use crate::domain::validation::ValidationErrors;
@@ -140,6 +140,16 @@ fn to_scheduler_agent(a: &AgentRecord) -> Agent {
         preferences: preferences(&spec.preferences),
         templates: None,
     }
+}
+
+/// The objective weights a schedule is solved with: the manager's, or the defaults. Stored weights
+/// were checked when the schedule was created.
+pub fn schedule_weights(schedule: &db::schedules::ScheduleRow) -> Weights {
+    schedule
+        .weights
+        .as_deref()
+        .and_then(|w| serde_json::from_str(w).ok())
+        .unwrap_or_default()
 }
 
 /// The agent's stored wishes as the solver reads them (start times in the agent's wall clock).
@@ -453,6 +463,7 @@ impl JobHandler for SolveScheduleHandler {
                 }
             };
         problem.pinned = kept_locks(&schedule, &problem);
+        problem.weights = schedule_weights(&schedule);
         drop(conn);
         ctx.progress(
             0.1,

@@ -265,6 +265,33 @@ pub struct Weights {
     /// night each cost less than one agent with two. Pinned shifts are not counted.
     pub fairness: f64,
 }
+impl Weights {
+    /// Every weight finite and >= 0, the shortfall segments non-decreasing.
+    pub fn check(&self) -> Result<(), ScheduleError> {
+        let ws = [
+            self.over,
+            self.paid_hour,
+            self.floor,
+            self.min_hours,
+            self.preference,
+            self.fairness,
+        ];
+        if self
+            .under
+            .iter()
+            .chain(ws.iter())
+            .any(|v| !v.is_finite() || *v < 0.0)
+        {
+            return invalid("weights must be finite and >= 0");
+        }
+        let u = &self.under;
+        if !(u[0] <= u[1] && u[1] <= u[2]) {
+            return invalid("weights.under must be non-decreasing (convex penalty)");
+        }
+        Ok(())
+    }
+}
+
 impl Default for Weights {
     fn default() -> Self {
         Weights {
@@ -437,25 +464,6 @@ impl Problem {
                 ));
             }
         }
-        let w = &self.weights;
-        let ws = [
-            w.over,
-            w.paid_hour,
-            w.floor,
-            w.min_hours,
-            w.preference,
-            w.fairness,
-        ];
-        if w.under
-            .iter()
-            .chain(ws.iter())
-            .any(|v| !v.is_finite() || *v < 0.0)
-        {
-            return invalid("weights must be finite and >= 0");
-        }
-        if !(w.under[0] <= w.under[1] && w.under[1] <= w.under[2]) {
-            return invalid("weights.under must be non-decreasing (convex penalty)");
-        }
-        Ok(())
+        self.weights.check()
     }
 }
