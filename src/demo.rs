@@ -463,6 +463,12 @@ mod tests {
             .iter()
             .all(|a| a.availability.weekly_hours() >= a.contract.min_hours_per_week));
         assert!(emails.contains(AGENT_EMAIL));
+        // Most demo agents state a shift preference, so demo rosters show them at work.
+        let with_wishes = agents
+            .iter()
+            .filter(|a| a.preferences != Default::default())
+            .count();
+        assert!(2 * with_wishes > agents.len(), "{with_wishes}");
     }
 
     #[test]

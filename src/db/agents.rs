@@ -32,12 +32,42 @@ struct AgentRow {
     max_weekends_per_period: Option<i32>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    #[diesel(embed)]
+    preferences: PreferenceColumns,
+}
+
+/// Shift preferences as stored: start minutes and weekday codes, comma-separated.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = agents)]
+struct PreferenceColumns {
     preferred_start_minutes: String,
     start_weight: f64,
     preferred_days_on: String,
     days_on_weight: f64,
     preferred_days_off: String,
     days_off_weight: f64,
+}
+
+impl PreferenceColumns {
+    fn of(p: &ShiftPreferences) -> Self {
+        Self {
+            preferred_start_minutes: p.start_minutes_text(),
+            start_weight: p.start_weight,
+            preferred_days_on: ShiftPreferences::days_text(&p.days_on),
+            days_on_weight: p.days_on_weight,
+            preferred_days_off: ShiftPreferences::days_text(&p.days_off),
+            days_off_weight: p.days_off_weight,
+        }
+    }
+
+    fn read(&self) -> ShiftPreferences {
+        ShiftPreferences::from_stored(
+            &self.preferred_start_minutes,
+            self.start_weight,
+            (&self.preferred_days_on, self.days_on_weight),
+            (&self.preferred_days_off, self.days_off_weight),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -111,12 +141,7 @@ fn agent_row(id: &str, spec: &AgentSpec, created_at: NaiveDateTime) -> AgentRow 
         max_weekends_per_period: c.max_weekends_per_period.map(to_i32),
         created_at,
         updated_at: now(),
-        preferred_start_minutes: spec.preferences.start_minutes_text(),
-        start_weight: spec.preferences.start_weight,
-        preferred_days_on: ShiftPreferences::days_text(&spec.preferences.days_on),
-        days_on_weight: spec.preferences.days_on_weight,
-        preferred_days_off: ShiftPreferences::days_text(&spec.preferences.days_off),
-        days_off_weight: spec.preferences.days_off_weight,
+        preferences: PreferenceColumns::of(&spec.preferences),
     }
 }
 
@@ -217,12 +242,7 @@ pub fn write_preferences(
 ) -> DbResult<AgentRecord> {
     let changed = diesel::update(agents::table.find(id))
         .set((
-            agents::preferred_start_minutes.eq(preferences.start_minutes_text()),
-            agents::start_weight.eq(preferences.start_weight),
-            agents::preferred_days_on.eq(ShiftPreferences::days_text(&preferences.days_on)),
-            agents::days_on_weight.eq(preferences.days_on_weight),
-            agents::preferred_days_off.eq(ShiftPreferences::days_text(&preferences.days_off)),
-            agents::days_off_weight.eq(preferences.days_off_weight),
+            PreferenceColumns::of(preferences),
             agents::updated_at.eq(now()),
         ))
         .execute(conn)?;
@@ -420,12 +440,7 @@ fn record_from_rows(
         },
         status: AgentStatus::parse(&row.status).map_err(|_| corrupt("status"))?,
         availability: Availability { weekly, exceptions },
-        preferences: ShiftPreferences::from_stored(
-            &row.preferred_start_minutes,
-            row.start_weight,
-            (&row.preferred_days_on, row.days_on_weight),
-            (&row.preferred_days_off, row.days_off_weight),
-        ),
+        preferences: row.preferences.read(),
     };
     Ok(AgentRecord {
         id: row.id,

@@ -128,7 +128,11 @@ pub async fn create_schedule(
     if !(time_limit.is_finite() && (10.0..=600.0).contains(&time_limit)) {
         errors.add("time_limit_seconds", "must be between 10 and 600");
     }
-    if let Some(Err(ScheduleError::Invalid(why))) = input.weights.as_ref().map(Weights::check) {
+    if let Some(Err(e)) = input.weights.as_ref().map(Weights::check) {
+        let why = match e {
+            ScheduleError::Invalid(why) => why,
+            other => other.to_string(),
+        };
         errors.add("weights", why);
     }
     if input
