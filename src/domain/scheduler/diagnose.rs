@@ -30,10 +30,11 @@ pub(crate) fn contract_diagnostics(inst: &Inst, plan: &Plan) -> Vec<Diagnostic> 
                     })
                     .collect();
                 best.sort_by(|x, y| y.total_cmp(x));
+                // Folded from +0.0: an empty float sum is -0.0, which would reach the JSON.
                 let reach = best
                     .iter()
                     .take(c.max_shifts_per_week as usize)
-                    .sum::<f64>()
+                    .fold(0.0, |sum, h| sum + h)
                     .min(c.max_hours_per_week);
                 out.push(Diagnostic::MinHoursUnattainable {
                     agent_id: a.id.clone(),

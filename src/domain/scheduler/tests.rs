@@ -151,6 +151,40 @@ fn unattainable_contract_minimum_is_named() {
 }
 
 #[test]
+fn an_agent_no_queue_can_use_is_named_with_zero_reachable_hours() {
+    let q = weekday_9_17(336, 1.0);
+    let mut a = agent(
+        "sw",
+        "Africa/Nairobi",
+        &["sw"],
+        &WEEK[..5],
+        hm(9, 0),
+        hm(17, 0),
+    );
+    a.contract = contract(16.0, 40.0, 5);
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    assert!(r.shifts.is_empty());
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| matches!(d, Diagnostic::NoShiftOptions { agent_id } if agent_id == "sw")));
+    let unattainable: Vec<String> = r
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d, Diagnostic::MinHoursUnattainable { .. }))
+        .map(|d| serde_json::to_string(d).unwrap_or_default())
+        .collect();
+    assert_eq!(unattainable.len(), 1, "{:#?}", r.diagnostics);
+    // A manager reads "0.0", not "-0.0".
+    assert!(
+        unattainable[0].contains(r#""reachable_hours":0.0"#),
+        "{}",
+        unattainable[0]
+    );
+}
+
+#[test]
 fn attainable_minimum_is_met() {
     let n = 336;
     let q = weekday_9_17(n, 0.0);
