@@ -118,12 +118,99 @@ async fn edit_lock_and_resolve(app: TestApp) {
     assert_eq!(kept[0]["agent_id"], shifts[0]["agent_id"]);
     assert_eq!(kept[0]["start_utc"], shifts[0]["start_utc"]);
 
+    resolve_with_other_settings(&app, &m, &id).await;
+
     let (_, agent) = app.agent_with_token(&m, "someone@example.com").await;
     assert_problem(
         &app.delete(&format!("{base}/1"), Some(&agent)).await,
         StatusCode::FORBIDDEN,
         None,
     );
+}
+
+/// A re-solve may try other objective weights or another time limit on the same schedule; bad
+/// settings are refused before anything changes, and the settings stay for later re-solves.
+async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
+    let path = format!("/api/v1/schedules/{id}/resolve");
+    let before = app.get(&format!("/api/v1/schedules/{id}"), Some(m)).await;
+    assert_eq!(before.body["weights"]["fairness"], json!(1.0));
+    let limit = before.body["time_limit_seconds"].as_f64().unwrap();
+    assert!((10.0..=600.0).contains(&limit), "{limit}");
+
+    for (body, field) in [
+        (json!({"weights": {"over": -1}}), "weights"),
+        (json!({"weights": {"under": [100, 50, 400]}}), "weights"),
+        (json!({"time_limit_seconds": 5}), "time_limit_seconds"),
+    ] {
+        let r = app.post(&path, Some(m), body).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+    }
+    let unknown = app
+        .post(&path, Some(m), json!({"weights": {}, "tries": 3}))
+        .await;
+    assert_problem(&unknown, StatusCode::BAD_REQUEST, Some("tries"));
+    let as_text = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(m)
+        .header("content-type", "text/plain")
+        .body(r#"{"time_limit_seconds": 20}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        &common::reply(as_text).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        None,
+    );
+
+    let job = app
+        .post(
+            &path,
+            Some(m),
+            json!({"weights": {"fairness": 3, "over": 6}, "time_limit_seconds": 20}),
+        )
+        .await;
+    assert_eq!(job.status, StatusCode::ACCEPTED, "{:?}", job.body);
+    // A second re-solve while the first is queued is refused, and its settings are not kept.
+    let busy = app
+        .post(&path, Some(m), json!({"weights": {"fairness": 9}}))
+        .await;
+    assert_problem(&busy, StatusCode::CONFLICT, None);
+    let solved = wait_solved(app, m, id).await;
+    assert_eq!(solved["weights"]["fairness"], json!(3.0));
+    assert_eq!(solved["weights"]["over"], json!(6.0));
+    assert_eq!(
+        solved["weights"]["paid_hour"],
+        json!(1.0),
+        "omitted: default"
+    );
+    assert_eq!(solved["time_limit_seconds"], json!(20.0));
+    let stored = chatroster::db::schedules::get(&mut app.pool.get().unwrap(), id).unwrap();
+    let problem: chatroster::domain::scheduler::Problem =
+        serde_json::from_str(stored.problem.as_deref().unwrap()).unwrap();
+    assert_eq!((problem.weights.fairness, problem.weights.over), (3.0, 6.0));
+
+    // A re-solve with no body at all keeps the settings, and still keeps the locked shift.
+    let plain = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(m)
+        .send()
+        .await
+        .unwrap();
+    let plain = common::reply(plain).await;
+    assert_eq!(plain.status, StatusCode::ACCEPTED, "{:?}", plain.body);
+    let again = wait_solved(app, m, id).await;
+    assert_eq!(again["weights"]["fairness"], json!(3.0));
+    assert_eq!(again["time_limit_seconds"], json!(20.0));
+    let pinned = again["roster"]["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["pinned"] == true)
+        .count();
+    assert_eq!(pinned, 1);
 }
 
 both_backends!(

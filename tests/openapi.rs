@@ -149,6 +149,20 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
             ["schema"]["$ref"],
         "#/components/schemas/SchedulingProblem"
     );
+    // A re-solve documents its optional settings.
+    let resolve = &doc.body["paths"]["/api/v1/schedules/{id}/resolve"]["post"]["requestBody"];
+    assert_ne!(resolve["required"], true, "{resolve}");
+    assert!(
+        resolve
+            .to_string()
+            .contains("#/components/schemas/ResolveScheduleInput"),
+        "{resolve}"
+    );
+    assert!(
+        schemas["ResolveScheduleInput"]["properties"]["weights"].is_object(),
+        "{}",
+        schemas["ResolveScheduleInput"]
+    );
 
     // Each documented route exists on the server: it never answers with the router's own 404.
     for (method, path) in &expected {

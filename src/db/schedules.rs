@@ -128,6 +128,27 @@ pub fn store_edit(
     Ok((n == 1).then_some(t))
 }
 
+/// Replaces the objective weights (JSON) and the time limit a schedule is solved with; `None`
+/// leaves that setting as it is.
+pub fn set_solve_settings(
+    conn: &mut DbConnection,
+    id: &str,
+    weights: Option<&str>,
+    time_limit_seconds: Option<f64>,
+) -> DbResult<()> {
+    if let Some(w) = weights {
+        diesel::update(schedules::table.find(id))
+            .set(schedules::weights.eq(Some(w)))
+            .execute(conn)?;
+    }
+    if let Some(t) = time_limit_seconds {
+        diesel::update(schedules::table.find(id))
+            .set(schedules::time_limit_seconds.eq(t))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Puts a solved (or failed) schedule back in the queue for a re-solve with `job_id`.
 pub fn requeue(conn: &mut DbConnection, id: &str, job_id: &str) -> DbResult<bool> {
     let n = diesel::update(

@@ -5,6 +5,7 @@ pub mod agents;
 pub mod applications;
 pub mod auth;
 pub mod availability_conflicts;
+pub mod body;
 pub mod forecast;
 pub mod health;
 pub mod hiring_needs;
@@ -116,16 +117,19 @@ pub(crate) fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> er
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send the body as JSON with 'Content-Type: application/json'",
         ),
-        error::JsonPayloadError::Deserialize(e) => {
-            let detail = format!("malformed JSON body: {e}");
-            match missing_or_unknown_field(&e.to_string()) {
-                Some(field) => ApiError::bad_request(detail).with_field(field),
-                None => ApiError::bad_request(detail),
-            }
-        }
+        error::JsonPayloadError::Deserialize(e) => malformed_json(e),
         other => ApiError::bad_request(format!("unreadable request body: {other}")),
     };
     api.into()
+}
+
+/// A body serde could not read: 400, naming the field when serde does.
+pub(crate) fn malformed_json(e: &serde_json::Error) -> ApiError {
+    let detail = format!("malformed JSON body: {e}");
+    match missing_or_unknown_field(&e.to_string()) {
+        Some(field) => ApiError::bad_request(detail).with_field(field),
+        None => ApiError::bad_request(detail),
+    }
 }
 
 /// Pulls the field name out of serde's "missing field `x`" / "unknown field `x`" messages.

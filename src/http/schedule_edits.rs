@@ -4,13 +4,16 @@
 //! since, so that an index can never point at another shift than the one the client saw.
 
 use super::auth::Authenticated;
+use super::body::optional_json;
 use super::problem::{missing, ApiError, Problem};
+use super::schedules::{check_time_limit, check_weights};
 use super::{run_db, AppState};
 use crate::db;
 use crate::domain::scheduler::edit::Edit;
+use crate::domain::scheduler::Weights;
 use crate::domain::validation::ValidationErrors;
 use crate::jobs::JobView;
-use crate::plan::editing::{edit_schedule, resolve_schedule, EditOutcome};
+use crate::plan::editing::{edit_schedule, resolve_schedule, EditOutcome, SolveSettings};
 use actix_web::http::header::{ETAG, IF_MATCH};
 use actix_web::http::StatusCode;
 use actix_web::{delete, dev::Payload, post, put, web, FromRequest, HttpRequest, HttpResponse};
@@ -208,23 +211,53 @@ pub async fn unlock_shift(
     run_edit(&state, &auth, id, edit, if_match, StatusCode::OK).await
 }
 
+/// How a re-solve should run; the body may be left out, and omitted fields keep the schedule's.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveScheduleInput {
+    /// Objective weights for this and every later solve of the schedule (weights omitted inside
+    /// take their documented defaults, as on creation).
+    #[serde(default)]
+    pub weights: Option<Weights>,
+    /// Solver time limit in seconds (10 to 600) for this and every later solve.
+    #[serde(default)]
+    pub time_limit_seconds: Option<f64>,
+}
+
 /// Solves the schedule again from the current requirements and agents, keeping its locked shifts;
-/// poll the returned job or the schedule.
+/// poll the returned job or the schedule. A body may give other objective weights or another time
+/// limit, to try a trade-off on the same period without losing the locks.
 #[utoipa::path(post, path = "/api/v1/schedules/{id}/resolve", tag = "scheduling", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 202, body = JobView), (status = 404, body = Problem), (status = 409, body = Problem)))]
+    request_body(content = Option<ResolveScheduleInput>, description = "optional", content_type = "application/json"),
+    responses((status = 202, body = JobView), (status = 400, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 #[post("/schedules/{id}/resolve")]
 pub async fn resolve(
     state: web::Data<AppState>,
     auth: Authenticated,
     path: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
+    let input: ResolveScheduleInput =
+        optional_json(&req, payload, state.config.max_json_bytes).await?;
+    let mut errors = ValidationErrors::new();
+    if let Some(seconds) = input.time_limit_seconds {
+        check_time_limit(&mut errors, seconds);
+    }
+    check_weights(&mut errors, input.weights.as_ref());
+    errors.finish(|| Some(()))?;
+    let changes = SolveSettings {
+        weights: input.weights,
+        time_limit_seconds: input.time_limit_seconds,
+    };
     let id = path.into_inner();
     let user = auth.user.id.clone();
     let job = run_db(&state, move |c| {
         db::schedules::get(c, &id).map_err(missing("schedule", &id))?;
-        let job_id = resolve_schedule(c, &id, Some(&user))?;
+        let job_id = resolve_schedule(c, &id, Some(&user), &changes)?;
         Ok(db::jobs::get(c, &job_id)?)
     })
     .await?;

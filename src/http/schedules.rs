@@ -56,6 +56,8 @@ pub struct ScheduleView {
     pub job: Option<JobView>,
     /// The objective weights the schedule is solved with.
     pub weights: Weights,
+    /// The solver time limit in seconds.
+    pub time_limit_seconds: f64,
     /// The roster once solved (shifts in UTC and local time, coverage, KPIs, bound, gap, diagnostics).
     #[schema(value_type = Option<crate::domain::scheduler::Roster>)]
     pub roster: Option<serde_json::Value>,
@@ -86,6 +88,7 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
     };
     ScheduleView {
         weights,
+        time_limit_seconds: row.time_limit_seconds,
         queue_ids: serde_json::from_str(&row.queue_ids).unwrap_or_default(),
         roster: if with_roster {
             row.roster
@@ -107,6 +110,25 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
 }
 
 /// Creates a schedule and queues its solve; answers 202 with the job to poll.
+/// A schedule's solver time limit must be 10 to 600 seconds.
+pub(crate) fn check_time_limit(errors: &mut ValidationErrors, seconds: f64) {
+    if !(seconds.is_finite() && (10.0..=600.0).contains(&seconds)) {
+        errors.add("time_limit_seconds", "must be between 10 and 600");
+    }
+}
+
+/// Objective weights a schedule is given must pass the solver's own check (any failure is the
+/// `weights` field's).
+pub(crate) fn check_weights(errors: &mut ValidationErrors, weights: Option<&Weights>) {
+    if let Some(Err(e)) = weights.map(Weights::check) {
+        let why = match e {
+            ScheduleError::Invalid(why) => why,
+            other => other.to_string(),
+        };
+        errors.add("weights", why);
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/schedules", tag = "scheduling", security(("bearer" = [])),
     request_body = ScheduleInput,
     responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -125,16 +147,8 @@ pub async fn create_schedule(
         errors.add("weeks", "must be between 1 and 6");
     }
     let time_limit = input.time_limit_seconds.unwrap_or(60.0);
-    if !(time_limit.is_finite() && (10.0..=600.0).contains(&time_limit)) {
-        errors.add("time_limit_seconds", "must be between 10 and 600");
-    }
-    if let Some(Err(e)) = input.weights.as_ref().map(Weights::check) {
-        let why = match e {
-            ScheduleError::Invalid(why) => why,
-            other => other.to_string(),
-        };
-        errors.add("weights", why);
-    }
+    check_time_limit(&mut errors, time_limit);
+    check_weights(&mut errors, input.weights.as_ref());
     if input
         .queue_ids
         .as_ref()

@@ -4,7 +4,7 @@
 use super::PlanError;
 use crate::db::{self, DbConnection, DbError};
 use crate::domain::scheduler::edit::{apply, CoverageChange, Edit};
-use crate::domain::scheduler::{Problem, Roster, Violation};
+use crate::domain::scheduler::{Problem, Roster, Violation, Weights};
 use chrono::NaiveDateTime;
 use diesel::Connection;
 use serde::Serialize;
@@ -105,11 +105,20 @@ pub fn edit_schedule(
     })
 }
 
-/// Queues a re-solve of schedule `id`; its locked shifts are kept as they are. Returns the job id.
+/// What a re-solve changes in how the schedule is solved; `None` keeps the stored setting.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SolveSettings {
+    pub weights: Option<Weights>,
+    pub time_limit_seconds: Option<f64>,
+}
+
+/// Queues a re-solve of schedule `id` with `changes` to its settings; its locked shifts are kept
+/// as they are. Returns the job id.
 pub fn resolve_schedule(
     conn: &mut DbConnection,
     id: &str,
     created_by: Option<&str>,
+    changes: &SolveSettings,
 ) -> Result<String, PlanError> {
     conn.transaction(|c| {
         crate::db::backend::begin_write(c)?;
@@ -127,6 +136,12 @@ pub fn resolve_schedule(
             )
             .into());
         }
+        // Stored with the requeue, so the job and every later re-solve read the same settings.
+        let weights = changes
+            .weights
+            .as_ref()
+            .and_then(|w| serde_json::to_string(w).ok());
+        db::schedules::set_solve_settings(c, id, weights.as_deref(), changes.time_limit_seconds)?;
         Ok(job_id)
     })
 }
