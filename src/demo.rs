@@ -406,8 +406,9 @@ pub fn seed(pool: &DbPool) -> Result<Option<DemoCredentials>, DemoError> {
 /// Weeks of generated history per demo queue.
 pub const HISTORY_WEEKS: usize = 26;
 
-/// Chats offered per day at the start of the demo history, by queue (in `demo_queues` order), sized so
-/// the forty demo agents cover most but not all of the human workload.
+/// Chats offered per day at the start of the demo history, by queue (in `demo_queues` order). The
+/// workload is well beyond the forty demo agents (a week's roster covers about two thirds of English
+/// and a quarter or less of the smaller queues), so that hiring needs have gaps to show.
 const DAILY_VOLUME: [f64; 6] = [2000.0, 800.0, 400.0, 1000.0, 1200.0, 600.0];
 
 /// Generated history for a demo queue: intraday peaks, a weekly pattern, growth, noise, two contact
