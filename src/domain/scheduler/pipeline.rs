@@ -379,6 +379,46 @@ mod tests {
         );
     }
 
+    /// Judged by the hand-out's own allocation, the repair adds a useless shift beside a needed
+    /// one; the two together still beat the hand-out, so keeping only a cheaper roster would not
+    /// catch it. Judging by the roster's split adds the needed shift alone.
+    #[test]
+    fn the_repair_adds_only_what_the_rosters_own_split_misses() {
+        let mut p = two_queues();
+        // English also wants one agent Tuesday 09-17, which only Di can work.
+        for (i, r) in p.queues[0].required.iter_mut().enumerate() {
+            let (d, h) = dh(i);
+            if d == 1 && (9.0..17.0).contains(&h) {
+                *r = 1.0;
+            }
+        }
+        p.agents.push(agent(
+            "di",
+            "UTC",
+            &["en"],
+            &WEEK[1..2],
+            hm(9, 0),
+            hm(17, 0),
+        ));
+        let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
+        let mut handed = Plan::new(&inst);
+        for a in [0, 1] {
+            let g = &inst.groups[inst.group_of[a]];
+            let o = (0..g.options.len())
+                .find(|&o| handed.can_take(&inst, a, o))
+                .unwrap_or_else(|| panic!("agent {a} has no shift"));
+            handed.take(&inst, a, o);
+        }
+        // Tuesday's eight hours are missing: 100 per agent-hour.
+        let base = assemble(&inst, &handed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(base.objective, 16.0 + 800.0);
+        let (done, fin) = complete(&inst, handed).unwrap_or_else(|e| panic!("{e}"));
+        // Di's Tuesday shift only: Cy's Monday shift would over-cover Swedish.
+        let working: Vec<usize> = (0..4).filter(|&a| !done.picks[a].is_empty()).collect();
+        assert_eq!(working, vec![0, 1, 3]);
+        assert_eq!(fin.objective, 24.0);
+    }
+
     #[test]
     fn the_rival_starts_only_with_time_for_its_root() {
         let secs = Duration::from_secs_f64;
