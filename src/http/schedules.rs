@@ -109,7 +109,6 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
     }
 }
 
-/// Creates a schedule and queues its solve; answers 202 with the job to poll.
 /// A schedule's solver time limit must be 10 to 600 seconds.
 pub(crate) fn check_time_limit(errors: &mut ValidationErrors, seconds: f64) {
     if !(seconds.is_finite() && (10.0..=600.0).contains(&seconds)) {
@@ -129,6 +128,7 @@ pub(crate) fn check_weights(errors: &mut ValidationErrors, weights: Option<&Weig
     }
 }
 
+/// Creates a schedule and queues its solve; answers 202 with the job to poll.
 #[utoipa::path(post, path = "/api/v1/schedules", tag = "scheduling", security(("bearer" = [])),
     request_body = ScheduleInput,
     responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
