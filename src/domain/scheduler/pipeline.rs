@@ -351,20 +351,26 @@ mod tests {
         (plan, fin)
     }
 
+    /// A hand-out giving each of `agents`, in turn, their first shift option still open.
+    fn first_shifts_of(inst: &Inst, agents: &[usize]) -> Plan {
+        let mut handed = Plan::new(inst);
+        for &a in agents {
+            let g = &inst.groups[inst.group_of[a]];
+            let o = (0..g.options.len())
+                .find(|&o| handed.can_take(inst, a, o))
+                .unwrap_or_else(|| panic!("agent {a} has no shift"));
+            handed.take(inst, a, o);
+        }
+        handed
+    }
+
     #[test]
     fn the_repair_judges_a_hand_out_by_the_rosters_own_queue_split() {
         let p = two_queues();
         let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
         // Ana's shift is handed out first and counted for English, Bo's then over-covers
         // English, and Swedish looks empty to the hand-out.
-        let mut handed = Plan::new(&inst);
-        for a in [0, 1] {
-            let g = &inst.groups[inst.group_of[a]];
-            let o = (0..g.options.len())
-                .find(|&o| handed.can_take(&inst, a, o))
-                .unwrap_or_else(|| panic!("agent {a} has no shift"));
-            handed.take(&inst, a, o);
-        }
+        let handed = first_shifts_of(&inst, &[0, 1]);
         // The roster gives Ana to Swedish: both queues covered, 16 paid hours, nothing missing.
         let roster = assemble(&inst, &handed).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(roster.objective, 16.0);
@@ -401,14 +407,7 @@ mod tests {
             hm(17, 0),
         ));
         let inst = grid::prepare(&p, true).unwrap_or_else(|e| panic!("{e}"));
-        let mut handed = Plan::new(&inst);
-        for a in [0, 1] {
-            let g = &inst.groups[inst.group_of[a]];
-            let o = (0..g.options.len())
-                .find(|&o| handed.can_take(&inst, a, o))
-                .unwrap_or_else(|| panic!("agent {a} has no shift"));
-            handed.take(&inst, a, o);
-        }
+        let handed = first_shifts_of(&inst, &[0, 1]);
         // Tuesday's eight hours are missing: 100 per agent-hour.
         let base = assemble(&inst, &handed).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(base.objective, 16.0 + 800.0);
