@@ -247,13 +247,15 @@ pub(crate) fn assemble(inst: &Inst, plan: &Plan) -> Result<Final, String> {
     for (&(c, t), ags) in &working {
         let n = ags.len() as f64;
         let vals = values.get(&(c, t)).cloned().unwrap_or_default();
-        let per: Vec<(usize, f64)> = vals
-            .iter()
-            .map(|&(q, v)| (q, clean(v / n)))
-            .filter(|&(_, s)| s > 0.0)
-            .collect();
-        for &(q, s) in &per {
-            cov[q][t] += s * n;
+        // The class's agents per queue, cleaned of solver noise, are the coverage; each
+        // member's share keeps full precision (3/7 rounded to six decimals, times seven,
+        // would leave a queue 0.000003 short of its whole agents).
+        let mut per = Vec::new();
+        for (q, v) in vals.iter().map(|&(q, v)| (q, clean(v))) {
+            if v > 0.0 {
+                cov[q][t] += v;
+                per.push((q, v / n));
+            }
         }
         for &ai in ags {
             shares[ai].insert(t, per.clone());

@@ -667,3 +667,56 @@ fn week_patterns_make_the_bound_exact_when_day_counts_cannot_be_handed_out() {
     );
     assert_eq!(r.status, SolverStatus::Optimal);
 }
+
+#[test]
+fn a_queue_split_of_whole_agents_reads_as_whole_agents() {
+    // Seven bilingual agents on one Monday shift, split 3 English / 4 Swedish: each agent's
+    // share is 3/7 or 4/7. The queues must read exactly 3 and 4, with nothing understaffed,
+    // in the solved roster and after recomputing it from its shifts.
+    let n = 336;
+    let shift_hours = |i: usize| i < 48 && (16..32).contains(&i);
+    let en = queue("en", "en", n, |i| if shift_hours(i) { 3.0 } else { 0.0 });
+    let sv = queue("sv", "sv", n, |i| if shift_hours(i) { 4.0 } else { 0.0 });
+    let agents = (0..7)
+        .map(|k| {
+            agent(
+                &format!("a{k}"),
+                "UTC",
+                &["en", "sv"],
+                &[Weekday::Mon],
+                hm(8, 0),
+                hm(16, 0),
+            )
+        })
+        .collect();
+    let p = problem(MON, vec![en, sv], agents, vec![template("8h", 8, 60)]);
+    let mut r = solve_ok(&p);
+    assert_eq!(r.shifts.len(), 7);
+    let shares: Vec<f64> = r.shifts[0].intervals[0]
+        .serving
+        .iter()
+        .map(|x| x.share)
+        .collect();
+    assert_eq!(shares.len(), 2, "each agent serves both queues");
+    let check = |r: &Roster| {
+        for q in &r.queues {
+            for (t, iv) in q.intervals.iter().enumerate() {
+                assert_eq!(iv.scheduled, iv.required, "{} at {t}", q.queue_id);
+                assert_eq!(iv.shortfall, 0.0, "{} at {t}", q.queue_id);
+            }
+        }
+        assert_eq!(r.kpis.intervals_understaffed, 0);
+        assert_eq!(r.kpis.total_shortfall_agent_hours, 0.0);
+        assert_eq!(r.kpis.coverage_pct, 100.0);
+    };
+    check(&r);
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| matches!(d, Diagnostic::Understaffed { .. })),
+        "{:?}",
+        r.diagnostics
+    );
+    recompute::recompute(&p, &mut r);
+    check(&r);
+}
