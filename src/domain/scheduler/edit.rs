@@ -1,13 +1,14 @@
 //! Hand edits of a solved roster: move, add or remove a shift, lock and unlock shifts.
 //!
 //! An edited shift follows a template (length, start grid, breaks), its time is split among the open
-//! queues the agent speaks (counted once, like the solver does), and the whole roster is checked by the
+//! queues the agent speaks by what each still needs (counted once, like the solver does: the deepest
+//! shortfall first, time beyond every need spread evenly), and the whole roster is checked by the
 //! independent validator against the problem it was solved for. Violations of the edited agent's hard
 //! rules reject the edit; coverage effects (a floor no longer met) are reported, not refused, since a
 //! manager may knowingly trade them. Locked shifts become pinned in the problem, so a re-solve keeps them.
 
 use super::problem::{Agent, PinnedShift, Problem, ShiftTemplate, UtcRange};
-use super::recompute::recompute;
+use super::recompute::{recompute, scheduled};
 use super::roster::{BreakOut, QueueShare, Roster, ShiftInterval, ShiftOut};
 use super::validate::{validate, Violation};
 use chrono::{DateTime, Duration, Utc};
@@ -106,11 +107,50 @@ fn agent<'a>(p: &'a Problem, id: &str) -> Result<(&'a Agent, Tz), EditError> {
     Ok((a, tz))
 }
 
+/// Scheduled agents per queue and interval, leaving out shift `skip` (the one being moved).
+fn coverage_without(p: &Problem, roster: &Roster, skip: Option<usize>) -> Vec<Vec<f64>> {
+    let others = roster
+        .shifts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip)
+        .map(|(_, s)| s);
+    scheduled(p, others)
+}
+
+/// One agent's time split among queues that are `needs` agents short (zero or less: covered):
+/// the deepest shortfalls are levelled first, as the convex shortfall penalty wants, and time
+/// beyond every shortfall is spread evenly, since over-coverage costs the same everywhere.
+pub(crate) fn split_by_need(needs: &[f64]) -> Vec<f64> {
+    let n = needs.len();
+    let positive: f64 = needs.iter().map(|d| d.max(0.0)).sum();
+    if positive <= 1.0 {
+        let rest = (1.0 - positive) / n.max(1) as f64;
+        return needs.iter().map(|d| d.max(0.0) + rest).collect();
+    }
+    // Water level L with sum(max(0, need - L)) = 1: the k deepest needs above it give
+    // L = (their sum - 1) / k, the first k for which L is not below the next need.
+    let mut sorted: Vec<f64> = needs.iter().map(|d| d.max(0.0)).collect();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let mut sum = 0.0;
+    let mut level = 0.0;
+    for (k, d) in sorted.iter().enumerate() {
+        sum += d;
+        level = (sum - 1.0) / (k + 1) as f64;
+        if level >= sorted.get(k + 1).copied().unwrap_or(0.0) {
+            break;
+        }
+    }
+    needs.iter().map(|d| (d - level).max(0.0)).collect()
+}
+
 /// A shift of `tpl` for `a` from `start`: breaks at the old shift's offsets when they still fit the
-/// template, otherwise in the middle of each break window; time split over the open queues the agent
-/// speaks.
+/// template, otherwise in the middle of each break window; at each interval the agent's time goes to
+/// the open queues they speak by what each still needs beyond `others` (the scheduled agents of the
+/// rest of the roster, per queue and interval).
 fn build_shift(
     p: &Problem,
+    others: &[Vec<f64>],
     a: &Agent,
     tz: Tz,
     tpl: &ShiftTemplate,
@@ -143,27 +183,36 @@ fn build_shift(
     while t < end {
         let on_break = breaks.iter().any(|(b, e)| *b <= t && t < *e);
         let index = ((t - p.period.start).num_minutes() / step.num_minutes().max(1)) as usize;
-        let queues: Vec<&str> = if on_break {
+        let queues: Vec<usize> = if on_break {
             Vec::new()
         } else {
-            p.queues
-                .iter()
-                .filter(|q| a.languages.contains(&q.language))
-                .filter(|q| {
-                    q.open
+            (0..p.queues.len())
+                .filter(|&q| a.languages.contains(&p.queues[q].language))
+                .filter(|&q| {
+                    p.queues[q]
+                        .open
                         .as_ref()
                         .is_none_or(|o| o.get(index).copied().unwrap_or(false))
                 })
-                .map(|q| q.id.as_str())
                 .collect()
         };
-        let share = 1.0 / queues.len().max(1) as f64;
+        let needs: Vec<f64> = queues
+            .iter()
+            .map(|&q| {
+                let queue = &p.queues[q];
+                let wanted = queue.required.get(index).copied().unwrap_or(0.0);
+                let scheduled = others[q].get(index).copied().unwrap_or(0.0);
+                wanted.max(f64::from(queue.floor)) - scheduled
+            })
+            .collect();
         intervals.push(ShiftInterval {
             start_utc: t,
             serving: queues
-                .into_iter()
-                .map(|q| QueueShare {
-                    queue_id: q.to_string(),
+                .iter()
+                .zip(split_by_need(&needs))
+                .filter(|&(_, share)| share > 0.0)
+                .map(|(&q, share)| QueueShare {
+                    queue_id: p.queues[q].id.clone(),
                     share,
                 })
                 .collect(),
@@ -233,7 +282,8 @@ pub fn apply(problem: &Problem, roster: &Roster, edit: &Edit) -> Result<Edited, 
                 .or_else(|| old.template_id.clone())
                 .unwrap_or_default();
             let tpl = template(problem, &tpl_id)?;
-            next.shifts[*index] = build_shift(problem, a, tz, tpl, *start, Some(old));
+            let others = coverage_without(problem, roster, Some(*index));
+            next.shifts[*index] = build_shift(problem, &others, a, tz, tpl, *start, Some(old));
             old.agent_id.clone()
         }
         Edit::Add {
@@ -243,8 +293,9 @@ pub fn apply(problem: &Problem, roster: &Roster, edit: &Edit) -> Result<Edited, 
         } => {
             let (a, tz) = agent(problem, agent_id)?;
             let tpl = template(problem, template_id)?;
+            let others = coverage_without(problem, roster, None);
             next.shifts
-                .push(build_shift(problem, a, tz, tpl, *start, None));
+                .push(build_shift(problem, &others, a, tz, tpl, *start, None));
             agent_id.clone()
         }
         Edit::Remove { index } => {

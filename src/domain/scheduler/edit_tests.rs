@@ -247,3 +247,107 @@ fn preference_kpis_are_spread_and_follow_an_edited_shift() {
     };
     assert!((cost(&r) - cost(&edited.roster) - 0.5).abs() < 1e-9);
 }
+
+#[test]
+fn time_goes_to_the_deepest_shortfall_first() {
+    use super::edit::split_by_need;
+    assert_eq!(split_by_need(&[2.0, 0.5]), vec![1.0, 0.0]);
+    assert_eq!(split_by_need(&[0.5, 2.0]), vec![0.0, 1.0]);
+    assert_eq!(split_by_need(&[0.6, 0.6]), vec![0.5, 0.5]);
+    assert_eq!(split_by_need(&[1.5, 1.0, -2.0]), vec![0.75, 0.25, 0.0]);
+    // Every need met: the rest is spread evenly, as before any need was known.
+    assert_eq!(split_by_need(&[0.5, -1.0]), vec![0.75, 0.25]);
+    assert_eq!(split_by_need(&[0.0, 0.0]), vec![0.5, 0.5]);
+    assert_eq!(split_by_need(&[]), Vec::<f64>::new());
+}
+
+proptest::proptest! {
+    #[test]
+    fn a_split_by_need_is_one_agent_and_never_overfills_while_others_are_short(
+        needs in proptest::collection::vec(-3.0f64..3.0, 1..6)
+    ) {
+        let shares = super::edit::split_by_need(&needs);
+        proptest::prop_assert_eq!(shares.len(), needs.len());
+        proptest::prop_assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        proptest::prop_assert!(shares.iter().all(|&s| s >= 0.0));
+        let positive: f64 = needs.iter().map(|d| d.max(0.0)).sum();
+        for (s, d) in shares.iter().zip(&needs) {
+            if positive >= 1.0 {
+                // Short queues take all the time, none beyond its need.
+                proptest::prop_assert!(*s <= d.max(0.0) + 1e-9);
+            } else {
+                // Every need is met.
+                proptest::prop_assert!(*s + 1e-9 >= d.max(0.0));
+            }
+        }
+    }
+}
+
+#[test]
+fn an_edited_shift_serves_the_queue_that_needs_it() {
+    // English and Swedish each want one agent Monday 09-17; a1 speaks Swedish only, so the
+    // bilingual a2 belongs on English all day. Re-adding or moving a2's shift by hand must
+    // say so, not split a2 half and half (English half short, Swedish half over).
+    let n = 336;
+    let need = |i: usize| if (18..34).contains(&i) { 1.0 } else { 0.0 };
+    let en = queue("en", "en", n, need);
+    let sv = queue("sv", "sv", n, need);
+    let day = [chrono::Weekday::Mon];
+    let a1 = agent("a1", "UTC", &["sv"], &day, hm(9, 0), hm(17, 0));
+    let a2 = agent("a2", "UTC", &["en", "sv"], &day, hm(9, 0), hm(17, 0));
+    let p = problem(MON, vec![en, sv], vec![a1, a2], vec![template("8h", 8, 60)]);
+    let r = solve_ok(&p);
+    assert_eq!(r.kpis.intervals_understaffed, 0);
+    let i2 = r
+        .shifts
+        .iter()
+        .position(|s| s.agent_id == "a2")
+        .unwrap_or_else(|| panic!("a2 works"));
+    let start = r.shifts[i2].start_utc;
+    let serves_english_only = |s: &roster::ShiftOut| {
+        s.intervals.iter().all(|iv| {
+            iv.serving.len() == 1 && iv.serving[0].queue_id == "en" && iv.serving[0].share == 1.0
+        })
+    };
+    let moved = apply(
+        &p,
+        &r,
+        &Edit::Move {
+            index: i2,
+            start,
+            template_id: None,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(serves_english_only(&moved.roster.shifts[i2]));
+    assert!(moved.change.intervals.is_empty(), "{:?}", moved.change);
+
+    let removed = apply(&p, &r, &Edit::Remove { index: i2 })
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .roster;
+    assert_eq!(removed.kpis.intervals_understaffed, 16);
+    let added = apply(
+        &p,
+        &removed,
+        &Edit::Add {
+            agent_id: "a2".into(),
+            start,
+            template_id: "8h".into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    let s = added
+        .roster
+        .shifts
+        .last()
+        .unwrap_or_else(|| panic!("added"));
+    assert!(serves_english_only(s));
+    assert_eq!(added.roster.kpis.intervals_understaffed, 0);
+    assert_eq!(added.roster.kpis.total_over_agent_hours, 0.0);
+    assert_eq!(added.change.intervals.len(), 16);
+    assert!(added
+        .change
+        .intervals
+        .iter()
+        .all(|c| c.queue_id == "en" && c.scheduled_after == 1.0));
+}

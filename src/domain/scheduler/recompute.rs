@@ -5,7 +5,7 @@
 //! preferences by its local start time and weekday.
 
 use super::problem::Problem;
-use super::roster::{AgentHours, Roster};
+use super::roster::{AgentHours, Roster, ShiftOut};
 use chrono::{Datelike, Duration, Timelike, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,36 +18,50 @@ fn clean(v: f64) -> f64 {
     }
 }
 
-/// Rewrites `roster.queues` and `roster.kpis` from `roster.shifts`.
-pub fn recompute(p: &Problem, roster: &mut Roster) {
+/// Scheduled agents per queue (in the problem's order) and interval of the period: the sum of
+/// `shifts`' shares.
+pub(crate) fn scheduled<'a>(
+    p: &Problem,
+    shifts: impl IntoIterator<Item = &'a ShiftOut>,
+) -> Vec<Vec<f64>> {
     let step = i64::from(p.period.interval_minutes.max(1));
-    let n = p.interval_count();
-    let hours_per_interval = step as f64 / 60.0;
-    let mut cov: BTreeMap<&str, Vec<f64>> = p
+    let index: BTreeMap<&str, usize> = p
         .queues
         .iter()
-        .map(|q| (q.id.as_str(), vec![0.0; n]))
+        .enumerate()
+        .map(|(q, queue)| (queue.id.as_str(), q))
         .collect();
-    for s in &roster.shifts {
+    let mut cov = vec![vec![0.0; p.interval_count()]; p.queues.len()];
+    for s in shifts {
         for iv in &s.intervals {
             let t = (iv.start_utc - p.period.start).num_minutes() / step;
             let Ok(t) = usize::try_from(t) else { continue };
             for share in &iv.serving {
-                if let Some(slot) = cov
-                    .get_mut(share.queue_id.as_str())
-                    .and_then(|v| v.get_mut(t))
+                if let Some(slot) = index
+                    .get(share.queue_id.as_str())
+                    .and_then(|&q| cov[q].get_mut(t))
                 {
                     *slot += share.share;
                 }
             }
         }
     }
+    cov
+}
+
+/// Rewrites `roster.queues` and `roster.kpis` from `roster.shifts`.
+pub fn recompute(p: &Problem, roster: &mut Roster) {
+    let step = i64::from(p.period.interval_minutes.max(1));
+    let hours_per_interval = step as f64 / 60.0;
+    let cov = scheduled(p, &roster.shifts);
     let (mut req_sum, mut met_sum, mut under, mut short_h, mut over_h) = (0.0, 0.0, 0u32, 0.0, 0.0);
     for qc in &mut roster.queues {
-        let Some(q) = p.queues.iter().find(|q| q.id == qc.queue_id) else {
-            continue;
-        };
-        let Some(c) = cov.get(q.id.as_str()) else {
+        let Some(c) = p
+            .queues
+            .iter()
+            .position(|q| q.id == qc.queue_id)
+            .map(|q| &cov[q])
+        else {
             continue;
         };
         for (t, iv) in qc.intervals.iter_mut().enumerate() {
