@@ -83,6 +83,9 @@ async fn edit_lock_and_resolve(app: TestApp) {
         after.body["roster"]["kpis"]["coverage_pct"],
         cov["coverage_pct_after"]
     );
+    // The stored roster's objective is the edited roster's, as the answer said.
+    assert_eq!(after.body["roster"]["objective"], cov["objective_after"]);
+    assert_ne!(cov["objective_after"], cov["objective_before"]);
     assert_problem(
         &app.delete(&format!("{base}/99"), Some(&m)).await,
         StatusCode::NOT_FOUND,

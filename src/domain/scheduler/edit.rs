@@ -63,6 +63,9 @@ pub struct CoverageChange {
     pub intervals_understaffed_after: u32,
     pub shortfall_agent_hours_before: f64,
     pub shortfall_agent_hours_after: f64,
+    /// The roster's objective before and after (the solver's terms: what the edit costs or saves).
+    pub objective_before: f64,
+    pub objective_after: f64,
     /// Every queue interval whose scheduled agents changed.
     pub intervals: Vec<IntervalChange>,
 }
@@ -366,6 +369,8 @@ fn coverage_change(before: &Roster, after: &Roster) -> CoverageChange {
         intervals_understaffed_after: after.kpis.intervals_understaffed,
         shortfall_agent_hours_before: before.kpis.total_shortfall_agent_hours,
         shortfall_agent_hours_after: after.kpis.total_shortfall_agent_hours,
+        objective_before: before.objective,
+        objective_after: after.objective,
         intervals,
     }
 }

@@ -43,6 +43,95 @@ fn recomputing_a_solved_roster_changes_nothing() {
         again.kpis.intervals_understaffed,
         r.kpis.intervals_understaffed
     );
+    assert_eq!(again.objective, r.objective);
+    assert_eq!(again.roster_gap, r.roster_gap);
+}
+
+#[test]
+fn the_objective_recomputed_from_shifts_is_the_solvers() {
+    // Every term of the objective at once: a Stockholm queue with a floor served from Manila
+    // (night shifts) and Stockholm, weekends, an agent who would rather start at 10:00, a
+    // locked shift (no preference or fairness cost), an attainable and an unattainable
+    // contract minimum.
+    let n = 336;
+    let mut q = queue("en", "en", n, |i| {
+        if (14..48).contains(&(i % 48)) {
+            2.0
+        } else {
+            0.0
+        }
+    });
+    q.floor = 1;
+    let mut tpl = template("8h", 8, 30);
+    tpl.breaks = vec![BreakRule {
+        length_minutes: 30,
+        window_start_minutes: 180,
+        window_end_minutes: 300,
+    }];
+    let mut picky = agent(
+        "picky",
+        "Europe/Stockholm",
+        &["en"],
+        &WEEK,
+        hm(7, 0),
+        hm(22, 0),
+    );
+    picky.preferences.preferred_start_times = vec![hm(10, 0)];
+    picky.preferences.start_weight = 3.0;
+    picky.contract.min_hours_per_week = 24.0;
+    // Available 00:00-09:00 in Manila (16:00-01:00 UTC): every shift of theirs is a night.
+    let mut far = agent("far", "Asia/Manila", &["en"], &WEEK, hm(0, 0), hm(9, 0));
+    far.contract.min_hours_per_week = 16.0;
+    far.preferences.preferred_start_times = vec![hm(0, 30)];
+    far.preferences.start_weight = 2.0;
+    let mut scarce = agent(
+        "scarce",
+        "UTC",
+        &["en"],
+        &[chrono::Weekday::Sat, chrono::Weekday::Sun],
+        hm(9, 0),
+        hm(17, 0),
+    );
+    scarce.contract.min_hours_per_week = 30.0;
+    let mut p = problem(MON, vec![q], vec![picky, far, scarce], vec![tpl]);
+    p.pinned.push(PinnedShift {
+        agent_id: "far".into(),
+        start: t("2026-03-24T16:00:00Z"),
+        end: t("2026-03-25T00:00:00Z"),
+        breaks: vec![UtcRange {
+            start: t("2026-03-24T19:30:00Z"),
+            end: t("2026-03-24T20:00:00Z"),
+        }],
+    });
+    let r = solve_ok(&p);
+    assert!(r.diagnostics.iter().any(|d| matches!(
+        d,
+        Diagnostic::MinHoursUnattainable { agent_id, .. } if agent_id == "scarce"
+    )));
+    let far = &r.kpis.agents[1];
+    assert!(
+        far.nights >= 3,
+        "the locked night and two of the solver's: {far:?}"
+    );
+    assert!(
+        far.preference_violations >= 1,
+        "the locked 00:00 start: {far:?}"
+    );
+    assert_eq!(
+        r.kpis.agents[2].shifts, 2,
+        "scarce works Saturday and Sunday"
+    );
+    let mut again = r.clone();
+    again.objective = 0.0;
+    again.roster_gap = None;
+    recompute(&p, &mut again);
+    assert!(
+        (again.objective - r.objective).abs() < 1e-6 * r.objective.max(1.0),
+        "recomputed {} against the solver's {}",
+        again.objective,
+        r.objective
+    );
+    assert_eq!(again.roster_gap, r.roster_gap);
 }
 
 #[test]
@@ -59,6 +148,28 @@ fn removing_a_shift_reports_the_coverage_it_costs() {
         .intervals
         .iter()
         .all(|i| i.scheduled_after < i.scheduled_before));
+    // The objective follows: eight paid hours less, each half-hour's shortfall (100 per
+    // agent-hour) or over-coverage (5) at the default weights.
+    let cost = |required: f64, scheduled: f64| {
+        assert!(required <= 1.0);
+        100.0 * (required - scheduled).max(0.0) + 5.0 * (scheduled - required).max(0.0)
+    };
+    let expected = r.objective - 8.0
+        + c.intervals
+            .iter()
+            .map(|i| {
+                0.5 * (cost(i.required, i.scheduled_after) - cost(i.required, i.scheduled_before))
+            })
+            .sum::<f64>();
+    assert!((edited.roster.objective - expected).abs() < 1e-6);
+    assert_eq!(c.objective_before, r.objective);
+    assert_eq!(c.objective_after, edited.roster.objective);
+    let bound = r.bound.unwrap_or_else(|| panic!("the MIP ran"));
+    let gap = (edited.roster.objective - bound) / edited.roster.objective;
+    assert!(edited
+        .roster
+        .roster_gap
+        .is_some_and(|g| (g - gap).abs() < 1e-6));
     assert!(validate(&p, &edited.roster)
         .iter()
         .all(|v| v.agent_id.is_none()));

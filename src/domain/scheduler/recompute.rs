@@ -1,11 +1,14 @@
-//! Coverage and KPIs of a roster recomputed from its shifts (after a hand edit), by the same
-//! definitions the solver's output uses: scheduled agents per queue interval are the shifts' shares,
+//! Coverage, KPIs and objective of a roster recomputed from its shifts (after a hand edit), by the
+//! same definitions the solver's output uses: scheduled agents per queue interval are the shifts' shares,
 //! shortfall and over-coverage count open intervals only, a night shift starts before 06:00 local or
 //! runs past midnight, a weekend is a local Saturday/Sunday pair, and a shift goes against the agent's
 //! preferences by its local start time and weekday.
 
+use super::greedy::{fairness_cost, penalty};
+use super::grid::is_weekend;
+use super::options::UNSOCIAL_KINDS;
 use super::problem::Problem;
-use super::roster::{AgentHours, Roster, ShiftOut};
+use super::roster::{AgentHours, Diagnostic, Roster, ShiftOut};
 use chrono::{Datelike, Duration, Timelike, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,12 +52,19 @@ pub(crate) fn scheduled<'a>(
     cov
 }
 
-/// Rewrites `roster.queues` and `roster.kpis` from `roster.shifts`.
+/// Rewrites `roster.queues`, `roster.kpis`, `roster.objective` and `roster.roster_gap` from
+/// `roster.shifts`. The objective prices what the solver's does: each open interval's shortfall,
+/// over-coverage and missed floor, paid hours, and for shifts not locked the agents' preferences
+/// and the spread of unsocial shifts; contract minimums except those the solve found out of reach.
+/// The bound stays valid (an edit only constrains the problem); the solve's own figures (model
+/// objective, MIP gap, diagnostics) describe the solve and are left as they were.
 pub fn recompute(p: &Problem, roster: &mut Roster) {
     let step = i64::from(p.period.interval_minutes.max(1));
     let hours_per_interval = step as f64 / 60.0;
     let cov = scheduled(p, &roster.shifts);
+    let w = &p.weights;
     let (mut req_sum, mut met_sum, mut under, mut short_h, mut over_h) = (0.0, 0.0, 0u32, 0.0, 0.0);
+    let mut objective = 0.0;
     for qc in &mut roster.queues {
         let Some(c) = p
             .queues
@@ -76,6 +86,7 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
                 if short > 1e-6 {
                     under += 1;
                 }
+                objective += hours_per_interval * penalty(w, req, f64::from(iv.floor), sched);
             }
             if (iv.scheduled - sched).abs() > 1e-9 {
                 // The service level was computed for the old staffing; it no longer applies.
@@ -88,6 +99,17 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
     }
     let weeks = p.period.weeks.max(1) as usize;
     let first_day = p.period.first_date();
+    // Minimums the solver found out of reach are not priced (see `MinHoursUnattainable`).
+    let unattainable: BTreeSet<(&str, usize)> = roster
+        .diagnostics
+        .iter()
+        .filter_map(|d| match d {
+            Diagnostic::MinHoursUnattainable { agent_id, week, .. } => {
+                Some((agent_id.as_str(), *week as usize))
+            }
+            _ => None,
+        })
+        .collect();
     let mut agents = Vec::new();
     let (mut nights_all, mut weekends_all, mut against_all) = (Vec::new(), Vec::new(), Vec::new());
     for a in &p.agents {
@@ -95,6 +117,9 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
         let mut hours = vec![0.0; weeks];
         let (mut shifts, mut nights, mut against, mut preference_cost) = (0u32, 0u32, 0u32, 0.0);
         let mut weekends = BTreeSet::new();
+        // What the objective counts: the solver prices preferences and spreads unsocial
+        // shifts for the shifts it placed, not for locked ones (the manager's call).
+        let mut unsocial = [0u32; UNSOCIAL_KINDS];
         for s in roster.shifts.iter().filter(|s| s.agent_id == a.id) {
             shifts += 1;
             let local = s.start_utc.with_timezone(&tz);
@@ -102,13 +127,24 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
             let week = ((day - first_day).num_days().max(0) as usize / 7).min(weeks - 1);
             let length = (s.end_utc - s.start_utc).num_minutes();
             hours[week] += length as f64 / 60.0;
+            objective += w.paid_hour * length as f64 / 60.0;
             let minute = i64::from(local.num_seconds_from_midnight() / 60);
-            if minute < 360 || minute + length > 24 * 60 {
-                nights += 1;
-            }
+            let night = minute < 360 || minute + length > 24 * 60;
+            nights += u32::from(night);
             let cost = a.preferences.cost(local.time(), local.weekday());
-            preference_cost += cost * p.weights.preference;
+            preference_cost += cost * w.preference;
             against += u32::from(cost > 0.0);
+            if !s.pinned {
+                objective += cost * w.preference;
+                let kinds = [
+                    night,
+                    is_weekend(local.weekday()),
+                    cost * w.preference > 0.0,
+                ];
+                for (n, is) in unsocial.iter_mut().zip(kinds) {
+                    *n += u32::from(is);
+                }
+            }
             match local.weekday() {
                 Weekday::Sat => {
                     weekends.insert(day);
@@ -117,6 +153,12 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
                     weekends.insert(day - Duration::days(1));
                 }
                 _ => {}
+            }
+        }
+        objective += fairness_cost(w, unsocial);
+        for (week, h) in hours.iter().enumerate() {
+            if !unattainable.contains(&(a.id.as_str(), week)) {
+                objective += w.min_hours * (a.contract.min_hours_per_week - h).max(0.0);
             }
         }
         if shifts > 0 {
@@ -156,4 +198,8 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
     k.weekends_spread = spread(&weekends_all);
     k.preference_violations_spread = spread(&against_all);
     k.agents = agents;
+    roster.objective = clean(objective);
+    roster.roster_gap = roster
+        .bound
+        .map(|b| clean(((objective - b) / objective.abs().max(1e-9)).max(0.0)));
 }

@@ -179,7 +179,8 @@ pub enum ShortfallReason {
 #[schema(as = Roster)]
 pub struct Roster {
     pub status: SolverStatus,
-    /// Objective of the returned roster (exact breaks and queue split).
+    /// Objective of the returned roster (exact breaks and queue split); after a hand edit, of
+    /// the edited roster.
     pub objective: f64,
     /// MIP incumbent objective (model with smeared breaks), if the MIP ran.
     pub model_objective: Option<f64>,
@@ -188,7 +189,8 @@ pub struct Roster {
     /// Relative gap reached by HiGHS on the model.
     pub gap: Option<f64>,
     /// `(objective - bound) / objective` for the returned roster: the gap that
-    /// includes the losses of disaggregation and exact break placement.
+    /// includes the losses of disaggregation and exact break placement (after a hand
+    /// edit, of the edited roster).
     pub roster_gap: Option<f64>,
     pub greedy_objective: f64,
     pub solve_seconds: f64,
