@@ -1,6 +1,7 @@
 //! Hand edits of a solved roster: move, add or remove a shift, lock and unlock shifts.
 //!
-//! An edited shift follows a template (length, start grid, breaks), its time is split among the open
+//! An edited shift follows a template (length, start grid, breaks: kept at a moved shift's offsets,
+//! otherwise placed where the agent is least needed in each window), its time is split among the open
 //! queues the agent speaks by what each still needs (counted once, like the solver does: the deepest
 //! shortfall first, time beyond every need spread evenly), and the whole roster is checked by the
 //! independent validator against the problem it was solved for. Violations of the edited agent's hard
@@ -148,7 +149,7 @@ pub(crate) fn split_by_need(needs: &[f64]) -> Vec<f64> {
 }
 
 /// A shift of `tpl` for `a` from `start`: breaks at the old shift's offsets when they still fit the
-/// template, otherwise in the middle of each break window; at each interval the agent's time goes to
+/// template, otherwise where in each break window the agent is least needed; at each interval the agent's time goes to
 /// the open queues they speak by what each still needs beyond `others` (the scheduled agents of the
 /// rest of the roster, per queue and interval).
 fn build_shift(
@@ -162,6 +163,38 @@ fn build_shift(
 ) -> ShiftOut {
     let end = start + Duration::minutes(i64::from(tpl.length_minutes));
     let same_template = old.is_some_and(|o| o.template_id.as_deref() == Some(tpl.id.as_str()));
+    let step = i64::from(p.period.interval_minutes.max(1));
+    let index_of = |t: DateTime<Utc>| usize::try_from((t - p.period.start).num_minutes() / step);
+    // Agents still wanted per open queue the agent speaks, beside the rest of the roster.
+    let needs_at = |index: usize| -> (Vec<usize>, Vec<f64>) {
+        let queues: Vec<usize> = (0..p.queues.len())
+            .filter(|&q| a.languages.contains(&p.queues[q].language))
+            .filter(|&q| {
+                p.queues[q]
+                    .open
+                    .as_ref()
+                    .is_none_or(|o| o.get(index).copied().unwrap_or(false))
+            })
+            .collect();
+        let needs = queues
+            .iter()
+            .map(|&q| {
+                let queue = &p.queues[q];
+                let wanted = queue.required.get(index).copied().unwrap_or(0.0);
+                let scheduled = others[q].get(index).copied().unwrap_or(0.0);
+                wanted.max(f64::from(queue.floor)) - scheduled
+            })
+            .collect();
+        (queues, needs)
+    };
+    // How much a break from `offset` for `minutes` leaves short: the deepest need of the
+    // agent's queues at each interval it covers.
+    let missed = |offset: i64, minutes: i64| -> f64 {
+        (0..minutes / step)
+            .filter_map(|k| index_of(start + Duration::minutes(offset + k * step)).ok())
+            .map(|index| needs_at(index).1.into_iter().fold(0.0, f64::max))
+            .sum()
+    };
     let breaks: Vec<(DateTime<Utc>, DateTime<Utc>)> = tpl
         .breaks
         .iter()
@@ -171,43 +204,33 @@ fn build_shift(
                 .filter(|_| same_template)
                 .and_then(|o| o.breaks.get(i))
                 .map(|b| (b.start_utc - o_start(old)).num_minutes());
-            let middle = i64::from(
-                (rule.window_start_minutes + rule.window_end_minutes - rule.length_minutes) / 2,
-            );
-            let step = i64::from(p.period.interval_minutes.max(1));
-            let offset = kept.unwrap_or(middle / step * step);
+            let length = i64::from(rule.length_minutes);
+            let middle = (i64::from(rule.window_start_minutes)
+                + i64::from(rule.window_end_minutes)
+                - length)
+                / 2;
+            // Where the agent is least needed, staggered against the requirement like the
+            // solver's breaks; nearest the window's middle among equals.
+            let first = (i64::from(rule.window_start_minutes) + step - 1) / step * step;
+            let last = i64::from(rule.window_end_minutes) - length;
+            let least_needed = (first..=last)
+                .step_by(step as usize)
+                .map(|o| (missed(o, length), (o - middle).abs(), o))
+                .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
+                .map(|(_, _, o)| o);
+            let offset = kept.or(least_needed).unwrap_or(middle / step * step);
             let b = start + Duration::minutes(offset);
-            (b, b + Duration::minutes(i64::from(rule.length_minutes)))
+            (b, b + Duration::minutes(length))
         })
         .collect();
-    let step = Duration::minutes(i64::from(p.period.interval_minutes.max(1)));
     let mut intervals = Vec::new();
     let mut t = start;
     while t < end {
         let on_break = breaks.iter().any(|(b, e)| *b <= t && t < *e);
-        let index = ((t - p.period.start).num_minutes() / step.num_minutes().max(1)) as usize;
-        let queues: Vec<usize> = if on_break {
-            Vec::new()
-        } else {
-            (0..p.queues.len())
-                .filter(|&q| a.languages.contains(&p.queues[q].language))
-                .filter(|&q| {
-                    p.queues[q]
-                        .open
-                        .as_ref()
-                        .is_none_or(|o| o.get(index).copied().unwrap_or(false))
-                })
-                .collect()
+        let (queues, needs) = match index_of(t) {
+            Ok(index) if !on_break => needs_at(index),
+            _ => (Vec::new(), Vec::new()),
         };
-        let needs: Vec<f64> = queues
-            .iter()
-            .map(|&q| {
-                let queue = &p.queues[q];
-                let wanted = queue.required.get(index).copied().unwrap_or(0.0);
-                let scheduled = others[q].get(index).copied().unwrap_or(0.0);
-                wanted.max(f64::from(queue.floor)) - scheduled
-            })
-            .collect();
         intervals.push(ShiftInterval {
             start_utc: t,
             serving: queues
@@ -220,7 +243,7 @@ fn build_shift(
                 })
                 .collect(),
         });
-        t += step;
+        t += Duration::minutes(step);
     }
     ShiftOut {
         agent_id: a.id.clone(),

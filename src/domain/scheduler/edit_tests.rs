@@ -1,4 +1,4 @@
-use super::edit::{apply, Edit, EditError};
+use super::edit::{apply, Edit, EditError, Edited};
 use super::recompute::recompute;
 use super::testkit::*;
 use super::*;
@@ -18,17 +18,37 @@ fn solved() -> (Problem, Roster) {
         }
     });
     q.open = Some((0..n).map(|i| q.required[i] > 0.0).collect());
-    let mut tpl = template("8h", 8, 60);
-    tpl.breaks = vec![BreakRule {
-        length_minutes: 30,
-        window_start_minutes: 180,
-        window_end_minutes: 300,
-    }];
+    let tpl = eight_hours_with_meal_break(60);
     let a1 = agent("a1", "UTC", &["en"], &WEEK[..5], hm(8, 0), hm(18, 0));
     let a2 = agent("a2", "Asia/Manila", &["en"], &WEEK, hm(0, 0), hm(23, 59));
     let p = problem(MON, vec![q], vec![a1, a2], vec![tpl]);
     let r = solve_ok(&p);
     (p, r)
+}
+
+/// An 8-hour template on a `step`-minute start grid with a 30-minute meal break in hours 3-5.
+fn eight_hours_with_meal_break(step: u32) -> ShiftTemplate {
+    let mut tpl = template("8h", 8, step);
+    tpl.breaks = vec![BreakRule {
+        length_minutes: 30,
+        window_start_minutes: 180,
+        window_end_minutes: 300,
+    }];
+    tpl
+}
+
+/// Adds an 8-hour shift for `agent_id` from `start` by hand; the edit must be accepted.
+fn add_8h(p: &Problem, r: &Roster, agent_id: &str, start: chrono::DateTime<chrono::Utc>) -> Edited {
+    apply(
+        p,
+        r,
+        &Edit::Add {
+            agent_id: agent_id.into(),
+            start,
+            template_id: "8h".into(),
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 #[test]
@@ -62,12 +82,7 @@ fn the_objective_recomputed_from_shifts_is_the_solvers() {
         }
     });
     q.floor = 1;
-    let mut tpl = template("8h", 8, 30);
-    tpl.breaks = vec![BreakRule {
-        length_minutes: 30,
-        window_start_minutes: 180,
-        window_end_minutes: 300,
-    }];
+    let tpl = eight_hours_with_meal_break(30);
     let mut picky = agent(
         "picky",
         "Europe/Stockholm",
@@ -229,16 +244,7 @@ fn an_added_shift_is_in_the_agents_own_zone_and_shares_the_queue() {
     let (p, r) = solved();
     // 01:00 UTC is 09:00 in Manila, inside the agent's availability.
     let start = r.shifts[0].start_utc - Duration::hours(8);
-    let edited = apply(
-        &p,
-        &r,
-        &Edit::Add {
-            agent_id: "a2".into(),
-            start,
-            template_id: "8h".into(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e:?}"));
+    let edited = add_8h(&p, &r, "a2", start);
     let s = edited
         .roster
         .shifts
@@ -437,16 +443,7 @@ fn an_edited_shift_serves_the_queue_that_needs_it() {
         .unwrap_or_else(|e| panic!("{e:?}"))
         .roster;
     assert_eq!(removed.kpis.intervals_understaffed, 16);
-    let added = apply(
-        &p,
-        &removed,
-        &Edit::Add {
-            agent_id: "a2".into(),
-            start,
-            template_id: "8h".into(),
-        },
-    )
-    .unwrap_or_else(|e| panic!("{e:?}"));
+    let added = add_8h(&p, &removed, "a2", start);
     let s = added
         .roster
         .shifts
@@ -461,4 +458,44 @@ fn an_edited_shift_serves_the_queue_that_needs_it() {
         .intervals
         .iter()
         .all(|c| c.queue_id == "en" && c.scheduled_after == 1.0));
+}
+
+#[test]
+fn a_hand_placed_break_goes_where_the_agent_is_least_needed() {
+    // One agent, one queue wanting one agent Monday 08-16 UTC except 12:00-12:30. A shift
+    // added by hand takes its meal break (window 11:00-13:00) then, not at the window's
+    // middle (11:30), where it would leave the queue short.
+    let n = 336;
+    let q = queue("en", "en", n, |i| {
+        if (16..32).contains(&i) && i != 24 {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    let tpl = eight_hours_with_meal_break(60);
+    let a1 = agent(
+        "a1",
+        "UTC",
+        &["en"],
+        &[chrono::Weekday::Mon],
+        hm(8, 0),
+        hm(16, 0),
+    );
+    let p = problem(MON, vec![q], vec![a1], vec![tpl]);
+    let r = solve_ok(&p);
+    assert_eq!(r.kpis.intervals_understaffed, 0);
+    let removed = apply(&p, &r, &Edit::Remove { index: 0 })
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .roster;
+    let added = add_8h(&p, &removed, "a1", t("2026-03-23T08:00:00Z"));
+    let s = added
+        .roster
+        .shifts
+        .last()
+        .unwrap_or_else(|| panic!("added"));
+    assert_eq!(s.breaks.len(), 1);
+    assert_eq!(s.breaks[0].start_utc, t("2026-03-23T12:00:00Z"));
+    assert_eq!(added.roster.kpis.intervals_understaffed, 0);
+    assert_eq!(added.roster.objective, r.objective);
 }
