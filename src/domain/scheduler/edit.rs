@@ -149,9 +149,9 @@ pub(crate) fn split_by_need(needs: &[f64]) -> Vec<f64> {
 }
 
 /// A shift of `tpl` for `a` from `start`: breaks at the old shift's offsets when they still fit the
-/// template, otherwise where in each break window the agent is least needed; at each interval the agent's time goes to
-/// the open queues they speak by what each still needs beyond `others` (the scheduled agents of the
-/// rest of the roster, per queue and interval).
+/// template, otherwise where in each break window the agent is least needed; at each interval the
+/// agent's time goes to the open queues they speak by what each still needs beyond `others` (the
+/// scheduled agents of the rest of the roster, per queue and interval).
 fn build_shift(
     p: &Problem,
     others: &[Vec<f64>],

@@ -56,7 +56,7 @@ pub(crate) fn scheduled<'a>(
 /// `roster.shifts`. The objective prices what the solver's does: each open interval's shortfall,
 /// over-coverage and missed floor, paid hours, and for shifts not locked the agents' preferences
 /// and the spread of unsocial shifts; contract minimums except those the solve found out of reach.
-/// The bound stays valid (an edit only constrains the problem); the solve's own figures (model
+/// The bound stays valid (no roster within the hard rules costs less); the solve's own figures (model
 /// objective, MIP gap, diagnostics) describe the solve and are left as they were.
 pub fn recompute(p: &Problem, roster: &mut Roster) {
     let step = i64::from(p.period.interval_minutes.max(1));
