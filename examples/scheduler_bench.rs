@@ -200,6 +200,7 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
                     .collect(),
                 open: Some(open),
                 floor: 1,
+                workload: None,
             }
         })
         .collect();
@@ -235,6 +236,7 @@ fn aggregate_problem(p: &Problem) -> Problem {
         required: req,
         open: None,
         floor: 0,
+        workload: None,
     };
     let free = Contract {
         min_hours_per_week: 0.0,

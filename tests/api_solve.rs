@@ -102,6 +102,78 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
     );
 });
 
+both_backends!(
+    solve_reports_the_service_level_its_agents_reach,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        // Four chats of five minutes per half hour while the queue wants its one agent: 2/3 Erlang.
+        let mut with_load = problem();
+        let chats: Vec<f64> = (0..7 * 48)
+            .map(|i| {
+                if (16..32).contains(&(i % 48)) {
+                    4.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        with_load["queues"][0]["workload"] = json!({
+            "arrivals": chats, "aht_seconds": vec![300.0; 7 * 48], "sl_threshold_seconds": 60
+        });
+        let r = app
+            .post(
+                "/api/v1/solve?time_limit_seconds=20",
+                Some(&m),
+                with_load.clone(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        let intervals = r.body["roster"]["queues"][0]["intervals"]
+            .as_array()
+            .unwrap();
+        // One agent on 2/3 Erlang (Erlang C with one server: wait probability = load) answers
+        // 1 - 2/3 * exp(-(1 - 2/3) * 60 / 300) = 37.6 % within a minute.
+        let one_agent = 1.0 - 2.0 / 3.0 * (-(1.0 - 2.0 / 3.0) * 60.0 / 300.0_f64).exp();
+        let mut seen_one = 0;
+        for (i, iv) in intervals.iter().enumerate() {
+            let sl = iv["expected_service_level"].as_f64().unwrap();
+            let scheduled = iv["scheduled"].as_f64().unwrap();
+            if chats[i] == 0.0 {
+                assert_eq!(sl, 1.0, "no chats at {i}");
+            } else if scheduled == 0.0 {
+                assert_eq!(sl, 0.0, "nobody at {i}");
+            } else if scheduled == 1.0 {
+                assert!((sl - one_agent).abs() < 1e-3, "{sl} at {i}");
+                seen_one += 1;
+            }
+        }
+        assert!(seen_one > 0);
+
+        // Without a workload there is nothing to judge the service level by.
+        let bare = app
+            .post("/api/v1/solve?time_limit_seconds=20", Some(&m), problem())
+            .await;
+        let bare_intervals = bare.body["roster"]["queues"][0]["intervals"]
+            .as_array()
+            .unwrap();
+        assert!(bare_intervals
+            .iter()
+            .all(|iv| iv.get("expected_service_level").is_none()));
+
+        with_load["queues"][0]["workload"]["arrivals"] = json!([1.0, 2.0]);
+        let short = app.post("/api/v1/solve", Some(&m), with_load).await;
+        assert_problem(&short, StatusCode::UNPROCESSABLE_ENTITY, Some("problem"));
+        assert!(
+            short.body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("workload.arrivals must have 336 values"),
+            "{:?}",
+            short.body
+        );
+    }
+);
+
 async fn spawn_with_one_search(kind: common::Kind) -> Option<TestApp> {
     common::spawn_with(kind, |c| c.solver_threads = 1).await
 }

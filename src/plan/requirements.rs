@@ -86,14 +86,7 @@ pub fn interval_input(
     sl_target: f64,
     open: bool,
 ) -> IntervalInput {
-    let aht = aht_seconds.max(1.0);
-    let handle_time = if spec.chat_concurrency > 1 {
-        HandleTime::Concurrent {
-            aht_by_concurrency: vec![aht; spec.chat_concurrency as usize],
-        }
-    } else {
-        HandleTime::Single { aht_seconds: aht }
-    };
+    let handle_time = HandleTime::uniform(aht_seconds.max(1.0), spec.chat_concurrency);
     IntervalInput {
         arrivals: arrivals.max(0.0),
         interval_seconds,

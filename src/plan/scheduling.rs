@@ -1,12 +1,12 @@
 //! Rostering stored data: builds a scheduler problem from the queues' staffing requirements and the
 //! active agents, and runs it as a background job whose roster is stored with the schedule.
 
-use super::requirements::{interval_input, queue_requirements, WhatIf};
+use super::requirements::{queue_requirements, WhatIf};
 use super::PlanError;
 use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
 use crate::domain::scheduler::{
     self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, PriorShift, Problem,
-    Queue, ShiftTemplate, SolveOptions, UtcRange, Weights,
+    Queue, ShiftTemplate, SolveOptions, UtcRange, Weights, Workload,
 };
 use crate::domain::shift_preferences::ShiftPreferences;
 use crate::domain::validation::ValidationErrors;
@@ -238,59 +238,6 @@ fn with_heartbeat<T: Send>(
     })
 }
 
-/// A queue's forecast workload on the problem's UTC grid, to judge a roster's service level.
-#[derive(Debug, Clone)]
-pub struct QueueLoad {
-    pub queue: QueueRecord,
-    /// Chats reaching humans per grid interval.
-    pub arrivals: Vec<f64>,
-    /// Chat-weighted AHT per grid interval, seconds.
-    pub aht_seconds: Vec<f64>,
-}
-
-/// Sets each queue interval's expected service level (answered within the threshold over all
-/// arrivals) from the agents the roster puts on it, less shrinkage, with the queue's model (Erlang A
-/// with patience, Erlang C otherwise) and concurrency.
-pub fn annotate_service_levels(
-    roster: &mut scheduler::Roster,
-    loads: &[QueueLoad],
-    interval_minutes: u32,
-) {
-    use crate::domain::staffing::figures_for_agents;
-    let interval_seconds = f64::from(interval_minutes) * 60.0;
-    for coverage in &mut roster.queues {
-        let Some(load) = loads.iter().find(|l| l.queue.id == coverage.queue_id) else {
-            continue;
-        };
-        let spec = &load.queue.spec;
-        for (i, interval) in coverage.intervals.iter_mut().enumerate() {
-            let (Some(&arrivals), Some(&aht)) = (load.arrivals.get(i), load.aht_seconds.get(i))
-            else {
-                continue;
-            };
-            let input = interval_input(
-                spec,
-                arrivals,
-                aht,
-                interval_seconds,
-                spec.service_level.target,
-                interval.open,
-            );
-            // Fractional (split) agents and shrinkage leave whole productive agents only.
-            let productive = (interval.scheduled * (1.0 - spec.shrinkage) + 1e-9)
-                .floor()
-                .max(0.0) as u32;
-            interval.expected_service_level = if arrivals <= 0.0 {
-                Some(1.0)
-            } else {
-                figures_for_agents(&input, productive)
-                    .ok()
-                    .map(|f| f.sl_of_all_arrivals)
-            };
-        }
-    }
-}
-
 /// The scheduler problem for `weeks` weeks from local midnight on `from` in the first queue's zone (see
 /// [`period_start`]): each queue's requirement is the
 /// agents to roster (after shrinkage, floor included) from its forecast, on a common UTC grid (30
@@ -301,7 +248,7 @@ pub fn build_problem(
     from: NaiveDate,
     weeks: u32,
     queues: &[QueueRecord],
-) -> Result<(Problem, Vec<QueueLoad>), PlanError> {
+) -> Result<Problem, PlanError> {
     if !(1..=6).contains(&weeks) {
         return Err(ValidationErrors::single("weeks", "must be between 1 and 6").into());
     }
@@ -322,7 +269,6 @@ pub fn build_problem(
         .checked_add_days(Days::new(u64::from(weeks) * 7))
         .ok_or_else(out_of_range)?;
     let mut problem_queues = Vec::with_capacity(queues.len());
-    let mut loads = Vec::with_capacity(queues.len());
     for q in queues {
         // Local dates around the UTC period, so zones far from UTC are covered at both ends.
         // (but not before the forecast can start: the day after the stored history).
@@ -355,6 +301,20 @@ pub fn build_problem(
                 handle_seconds[idx] += r.human_chats * r.aht_seconds;
             }
         }
+        let aht_seconds = arrivals
+            .iter()
+            .zip(&handle_seconds)
+            .map(|(&a, &h)| if a > 0.0 { h / a } else { 0.0 })
+            .collect();
+        // The roster's expected service level is judged on this same forecast.
+        let workload = Workload {
+            arrivals,
+            aht_seconds,
+            sl_threshold_seconds: q.spec.service_level.threshold_seconds,
+            chat_concurrency: q.spec.chat_concurrency,
+            shrinkage: q.spec.shrinkage,
+            patience_seconds: q.spec.patience_seconds,
+        };
         problem_queues.push(Queue {
             id: q.id.clone(),
             language: q.spec.language.primary().to_string(),
@@ -362,16 +322,7 @@ pub fn build_problem(
             required,
             open: Some(open),
             floor: q.spec.staffing_floor,
-        });
-        let aht_seconds = arrivals
-            .iter()
-            .zip(&handle_seconds)
-            .map(|(&a, &h)| if a > 0.0 { h / a } else { 0.0 })
-            .collect();
-        loads.push(QueueLoad {
-            queue: q.clone(),
-            arrivals,
-            aht_seconds,
+            workload: Some(workload),
         });
     }
     let mut agents: Vec<Agent> = db::agents::all_active(conn)?
@@ -394,7 +345,7 @@ pub fn build_problem(
         history,
         weights: Default::default(),
     };
-    Ok((problem, loads))
+    Ok(problem)
 }
 
 /// The locked shifts of a schedule's previous roster that a re-solve keeps: those of agents still
@@ -448,20 +399,13 @@ impl JobHandler for SolveScheduleHandler {
             .collect();
         queues.sort_by_key(|q| queue_ids.iter().position(|id| id == &q.id));
         let weeks = u32::try_from(schedule.weeks).unwrap_or(1);
-        let (mut problem, loads) =
-            match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
-                Ok(built) => built,
-                Err(e) => {
-                    db::schedules::set_outcome(
-                        &mut conn,
-                        &id,
-                        "failed",
-                        None,
-                        Some(&e.to_string()),
-                    )?;
-                    return Err(JobError::Permanent(e.to_string()));
-                }
-            };
+        let mut problem = match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
+            Ok(built) => built,
+            Err(e) => {
+                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
+                return Err(JobError::Permanent(e.to_string()));
+            }
+        };
         problem.pinned = kept_locks(&schedule, &problem);
         problem.weights = schedule_weights(&schedule);
         drop(conn);
@@ -495,7 +439,7 @@ impl JobHandler for SolveScheduleHandler {
             return Err(JobError::LeaseLost);
         }
         let mut conn = ctx.pool().get()?;
-        let mut roster = match roster {
+        let roster = match roster {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
@@ -519,7 +463,6 @@ impl JobHandler for SolveScheduleHandler {
             db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&msg))?;
             return Err(JobError::Permanent(msg));
         }
-        annotate_service_levels(&mut roster, &loads, problem.period.interval_minutes);
         let json =
             serde_json::to_string(&roster).map_err(|e| JobError::Permanent(e.to_string()))?;
         let problem_json =

@@ -499,3 +499,40 @@ fn a_hand_placed_break_goes_where_the_agent_is_least_needed() {
     assert_eq!(added.roster.kpis.intervals_understaffed, 0);
     assert_eq!(added.roster.objective, r.objective);
 }
+
+#[test]
+fn an_edit_recomputes_the_service_level_from_the_workload() {
+    // Four chats of five minutes per half hour wherever the queue wants its agent.
+    let (mut p, r) = solved();
+    let n = p.interval_count();
+    p.queues[0].workload = Some(Workload {
+        arrivals: p.queues[0].required.iter().map(|r| 4.0 * r).collect(),
+        aht_seconds: vec![300.0; n],
+        sl_threshold_seconds: 60,
+        chat_concurrency: 1,
+        shrinkage: 0.0,
+        patience_seconds: None,
+    });
+    let edited = apply(&p, &r, &Edit::Remove { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    let queue = &edited.roster.queues[0];
+    let one_agent = 1.0 - 2.0 / 3.0 * (-(1.0 - 2.0 / 3.0) * 60.0 / 300.0_f64).exp();
+    assert_eq!(edited.change.intervals.len(), 15);
+    for iv in queue.intervals.iter().filter(|iv| iv.required > 0.0) {
+        let sl = iv
+            .expected_service_level
+            .unwrap_or_else(|| panic!("no service level at {}", iv.start_utc));
+        if iv.scheduled == 0.0 {
+            assert_eq!(sl, 0.0, "{}", iv.start_utc);
+        } else {
+            assert!((sl - one_agent).abs() < 1e-3, "{sl} at {}", iv.start_utc);
+        }
+    }
+    // The removed shift's half-hours now have nobody.
+    for c in &edited.change.intervals {
+        let iv = queue
+            .intervals
+            .iter()
+            .find(|iv| iv.start_utc == c.start_utc);
+        assert_eq!(iv.and_then(|iv| iv.expected_service_level), Some(0.0));
+    }
+}

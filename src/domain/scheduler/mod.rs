@@ -70,6 +70,7 @@ pub mod recompute;
 mod refine;
 pub mod roster;
 mod rules;
+mod service;
 mod split;
 mod staged;
 pub mod validate;

@@ -3,6 +3,7 @@
 use super::assemble::{clean, Final};
 use super::grid::{is_weekend, Inst};
 use super::roster::*;
+use super::service;
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
@@ -141,7 +142,15 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
                         shortfall: short,
                         floor,
                         floor_met: sched + 1e-6 >= f64::from(floor),
-                        expected_service_level: None,
+                        expected_service_level: qq.workload.as_ref().and_then(|w| {
+                            service::expected_service_level(
+                                w,
+                                t,
+                                p.period.interval_minutes,
+                                open,
+                                sched,
+                            )
+                        }),
                     }
                 })
                 .collect(),

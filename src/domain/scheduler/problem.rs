@@ -68,6 +68,68 @@ pub struct Queue {
     /// "Always a human": wanted on-shift agents per open interval.
     #[serde(default)]
     pub floor: u32,
+    /// What the queue's humans face per interval; with it, the roster reports the service level
+    /// its scheduled agents are expected to reach (by the staffing module's Erlang models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<Workload>,
+}
+
+/// A queue's forecast workload on the problem's UTC grid, to judge a roster's service level.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingWorkload)]
+pub struct Workload {
+    /// Chats reaching humans per interval (one value per interval, like `required`).
+    pub arrivals: Vec<f64>,
+    /// Average handle time per interval, seconds.
+    pub aht_seconds: Vec<f64>,
+    /// A chat answered within this many seconds counts as answered in time.
+    pub sl_threshold_seconds: u32,
+    /// Chats one agent handles at once.
+    #[serde(default = "one")]
+    pub chat_concurrency: u32,
+    /// Fraction of scheduled time not available for chats, in [0, 1).
+    #[serde(default)]
+    pub shrinkage: f64,
+    /// Mean patience in seconds: Erlang A with abandonment; omitted: Erlang C.
+    #[serde(default)]
+    pub patience_seconds: Option<u32>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Workload {
+    fn check(&self, queue: &str, n: usize) -> Result<(), ScheduleError> {
+        let field =
+            |name: &str, rule: &str| invalid(format!("queue {queue}: workload.{name} {rule}"));
+        if self.arrivals.len() != n {
+            return field("arrivals", &format!("must have {n} values"));
+        }
+        if self.aht_seconds.len() != n {
+            return field("aht_seconds", &format!("must have {n} values"));
+        }
+        if self.arrivals.iter().any(|a| !a.is_finite() || *a < 0.0) {
+            return field("arrivals", "must be finite and >= 0");
+        }
+        let aht_ok = |(a, h): (&f64, &f64)| h.is_finite() && (*h > 0.0 || (*h == 0.0 && *a == 0.0));
+        if !self.arrivals.iter().zip(&self.aht_seconds).all(aht_ok) {
+            return field("aht_seconds", "must be finite, and > 0 where chats arrive");
+        }
+        if self.sl_threshold_seconds == 0 {
+            return field("sl_threshold_seconds", "must be > 0");
+        }
+        if !(1..=20).contains(&self.chat_concurrency) {
+            return field("chat_concurrency", "must be 1 to 20");
+        }
+        if !(self.shrinkage.is_finite() && (0.0..1.0).contains(&self.shrinkage)) {
+            return field("shrinkage", "must be in [0, 1)");
+        }
+        if self.patience_seconds == Some(0) {
+            return field("patience_seconds", "must be > 0");
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Hash, utoipa::ToSchema)]
@@ -371,6 +433,9 @@ impl Problem {
             }
             if q.open.as_ref().is_some_and(|o| o.len() != n) {
                 return invalid(format!("queue {}: open must have {n} values", q.id));
+            }
+            if let Some(w) = &q.workload {
+                w.check(&q.id, n)?;
             }
         }
         for t in &self.templates {

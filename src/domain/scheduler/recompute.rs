@@ -52,8 +52,8 @@ pub(crate) fn scheduled<'a>(
     cov
 }
 
-/// Rewrites `roster.queues`, `roster.kpis`, `roster.objective` and `roster.roster_gap` from
-/// `roster.shifts`. The objective prices what the solver's does: each open interval's shortfall,
+/// Rewrites `roster.queues` (with each interval's expected service level, for queues with a
+/// workload), `roster.kpis`, `roster.objective` and `roster.roster_gap` from `roster.shifts`. The objective prices what the solver's does: each open interval's shortfall,
 /// over-coverage and missed floor, paid hours, and for shifts not locked the agents' preferences
 /// and the spread of unsocial shifts; contract minimums except those the solve found out of reach.
 /// The bound stays valid (no roster within the hard rules costs less); the solve's own figures (model
@@ -66,11 +66,11 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
     let (mut req_sum, mut met_sum, mut under, mut short_h, mut over_h) = (0.0, 0.0, 0u32, 0.0, 0.0);
     let mut objective = 0.0;
     for qc in &mut roster.queues {
-        let Some(c) = p
+        let Some((c, queue)) = p
             .queues
             .iter()
             .position(|q| q.id == qc.queue_id)
-            .map(|q| &cov[q])
+            .map(|q| (&cov[q], &p.queues[q]))
         else {
             continue;
         };
@@ -88,8 +88,16 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
                 }
                 objective += hours_per_interval * penalty(w, req, f64::from(iv.floor), sched);
             }
-            if (iv.scheduled - sched).abs() > 1e-9 {
-                // The service level was computed for the old staffing; it no longer applies.
+            if let Some(w) = &queue.workload {
+                iv.expected_service_level = super::service::expected_service_level(
+                    w,
+                    t,
+                    p.period.interval_minutes,
+                    iv.open,
+                    sched,
+                );
+            } else if (iv.scheduled - sched).abs() > 1e-9 {
+                // A service level the caller set for the old staffing no longer applies.
                 iv.expected_service_level = None;
             }
             iv.scheduled = sched;

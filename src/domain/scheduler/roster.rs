@@ -70,8 +70,8 @@ pub struct QueueInterval {
     pub shortfall: f64,
     pub floor: u32,
     pub floor_met: bool,
-    /// Expected service level with the scheduled agents, when the caller knows the interval's
-    /// workload (stored schedules do; a bare problem carries none).
+    /// Expected service level with the scheduled agents, when the queue carries a `workload`
+    /// (stored schedules do).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_service_level: Option<f64>,
 }

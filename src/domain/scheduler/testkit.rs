@@ -27,6 +27,7 @@ pub fn queue(id: &str, lang: &str, n: usize, req: impl Fn(usize) -> f64) -> Queu
         required: (0..n).map(req).collect(),
         open: None,
         floor: 0,
+        workload: None,
     }
 }
 

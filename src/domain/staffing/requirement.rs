@@ -19,6 +19,19 @@ pub enum HandleTime {
 }
 
 impl HandleTime {
+    /// `aht_seconds` in every one of `concurrency` chat slots (one slot: a contact at a time).
+    pub fn uniform(aht_seconds: f64, concurrency: u32) -> Self {
+        if concurrency > 1 {
+            HandleTime::Concurrent {
+                aht_by_concurrency: vec![aht_seconds; concurrency as usize],
+            }
+        } else {
+            HandleTime::Single { aht_seconds }
+        }
+    }
+}
+
+impl HandleTime {
     /// `(concurrency k, AHT per slot)`, validated.
     pub fn slots_and_aht(&self) -> Result<(u32, f64), StaffingError> {
         let check = |v: f64| {
