@@ -304,7 +304,8 @@ pub fn build_problem(
         let aht_seconds = arrivals
             .iter()
             .zip(&handle_seconds)
-            .map(|(&a, &h)| if a > 0.0 { h / a } else { 0.0 })
+            // A forecast without an AHT still needs one where chats arrive (as the staffing module does).
+            .map(|(&a, &h)| if a > 0.0 { (h / a).max(1.0) } else { 0.0 })
             .collect();
         // The roster's expected service level is judged on this same forecast.
         let workload = Workload {
