@@ -30,6 +30,11 @@ pub(crate) fn is_weekend(w: Weekday) -> bool {
     matches!(w, Weekday::Sat | Weekday::Sun)
 }
 
+/// A night shift: it starts before 06:00 local or runs past local midnight.
+pub(crate) fn is_night(start_minute_of_day: i64, length_minutes: i64) -> bool {
+    start_minute_of_day < 360 || start_minute_of_day + length_minutes > 24 * 60
+}
+
 /// How far back prior shifts count, in days: further than any contract's days in a
 /// row or days off together reach (a week at most) plus a margin.
 const PRIOR_DAYS: i64 = 14;

@@ -160,7 +160,7 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
                     continue;
                 }
                 let sm = i64::from(lt.hour() * 60 + lt.minute());
-                let night = sm < 360 || sm + len_t as i64 * step > 24 * 60;
+                let night = super::grid::is_night(sm, len_t as i64 * step);
                 let mut cov = vec![1.0; len_t];
                 for b in &tpl.breaks {
                     let (ws, we) = (

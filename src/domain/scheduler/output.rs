@@ -42,7 +42,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
             pref += cost * p.weights.preference;
             against += u32::from(cost > 0.0);
             let sm = i64::from(chrono::Timelike::num_seconds_from_midnight(&ls) / 60);
-            if sm < 360 || sm + (s.len_t as i64) * inst.step > 24 * 60 {
+            if super::grid::is_night(sm, (s.len_t as i64) * inst.step) {
                 nights += 1;
             }
             if is_weekend(wd) {
@@ -142,15 +142,13 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
                         shortfall: short,
                         floor,
                         floor_met: sched + 1e-6 >= f64::from(floor),
-                        expected_service_level: qq.workload.as_ref().and_then(|w| {
-                            service::expected_service_level(
-                                w,
-                                t,
-                                p.period.interval_minutes,
-                                open,
-                                sched,
-                            )
-                        }),
+                        expected_service_level: service::of_queue(
+                            qq,
+                            t,
+                            p.period.interval_minutes,
+                            open,
+                            sched,
+                        ),
                     }
                 })
                 .collect(),

@@ -1,11 +1,11 @@
 //! Coverage, KPIs and objective of a roster recomputed from its shifts (after a hand edit), by the
-//! same definitions the solver's output uses: scheduled agents per queue interval are the shifts' shares,
-//! shortfall and over-coverage count open intervals only, a night shift starts before 06:00 local or
-//! runs past midnight, a weekend is a local Saturday/Sunday pair, and a shift goes against the agent's
-//! preferences by its local start time and weekday.
+//! same definitions the solver's output uses: scheduled agents per queue interval are the shifts'
+//! shares, shortfall and over-coverage count open intervals only, a night shift starts before 06:00
+//! local or runs past midnight, a weekend is a local Saturday/Sunday pair, and a shift goes against
+//! the agent's preferences by its local start time and weekday.
 
 use super::greedy::{fairness_cost, penalty};
-use super::grid::is_weekend;
+use super::grid::{is_night, is_weekend};
 use super::options::UNSOCIAL_KINDS;
 use super::problem::Problem;
 use super::roster::{AgentHours, Diagnostic, Roster, ShiftOut};
@@ -53,11 +53,12 @@ pub(crate) fn scheduled<'a>(
 }
 
 /// Rewrites `roster.queues` (with each interval's expected service level, for queues with a
-/// workload), `roster.kpis`, `roster.objective` and `roster.roster_gap` from `roster.shifts`. The objective prices what the solver's does: each open interval's shortfall,
-/// over-coverage and missed floor, paid hours, and for shifts not locked the agents' preferences
-/// and the spread of unsocial shifts; contract minimums except those the solve found out of reach.
-/// The bound stays valid (no roster within the hard rules costs less); the solve's own figures (model
-/// objective, MIP gap, diagnostics) describe the solve and are left as they were.
+/// workload), `roster.kpis`, `roster.objective` and `roster.roster_gap` from `roster.shifts`.
+/// The objective prices what the solver's does: each open interval's shortfall, over-coverage and
+/// missed floor, paid hours, and for shifts not locked the agents' preferences and the spread of
+/// unsocial shifts; contract minimums except those the solve found out of reach. The bound stays
+/// valid (no roster within the hard rules costs less); the solve's own figures (model objective,
+/// MIP gap, diagnostics) describe the solve and are left as they were.
 pub fn recompute(p: &Problem, roster: &mut Roster) {
     let step = i64::from(p.period.interval_minutes.max(1));
     let hours_per_interval = step as f64 / 60.0;
@@ -88,14 +89,9 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
                 }
                 objective += hours_per_interval * penalty(w, req, f64::from(iv.floor), sched);
             }
-            if let Some(w) = &queue.workload {
-                iv.expected_service_level = super::service::expected_service_level(
-                    w,
-                    t,
-                    p.period.interval_minutes,
-                    iv.open,
-                    sched,
-                );
+            if queue.workload.is_some() {
+                iv.expected_service_level =
+                    super::service::of_queue(queue, t, p.period.interval_minutes, iv.open, sched);
             } else if (iv.scheduled - sched).abs() > 1e-9 {
                 // A service level the caller set for the old staffing no longer applies.
                 iv.expected_service_level = None;
@@ -137,7 +133,7 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
             hours[week] += length as f64 / 60.0;
             objective += w.paid_hour * length as f64 / 60.0;
             let minute = i64::from(local.num_seconds_from_midnight() / 60);
-            let night = minute < 360 || minute + length > 24 * 60;
+            let night = is_night(minute, length);
             nights += u32::from(night);
             let cost = a.preferences.cost(local.time(), local.weekday());
             preference_cost += cost * w.preference;

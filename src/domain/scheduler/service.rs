@@ -2,8 +2,21 @@
 //! models: the same chats, handle time, concurrency, patience and shrinkage the requirement was
 //! sized with, but the agents the roster actually puts there.
 
-use super::problem::Workload;
+use super::problem::{Queue, Workload};
 use crate::domain::staffing::{figures_for_agents, HandleTime, IntervalInput};
+
+/// Expected service level at interval `t` of `queue` with `scheduled` agents; `None` when the
+/// queue carries no workload to judge it by.
+pub(crate) fn of_queue(
+    queue: &Queue,
+    t: usize,
+    interval_minutes: u32,
+    open: bool,
+    scheduled: f64,
+) -> Option<f64> {
+    let w = queue.workload.as_ref()?;
+    expected_service_level(w, t, interval_minutes, open, scheduled)
+}
 
 /// Expected service level (answered within the threshold over all arrivals) at interval `t` with
 /// `scheduled` agents on the queue; `None` when the workload cannot be evaluated there.
