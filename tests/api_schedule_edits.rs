@@ -85,6 +85,28 @@ async fn edit_lock_and_resolve(app: TestApp) {
     );
     // The stored roster's objective is the edited roster's, as the answer said.
     assert_eq!(after.body["roster"]["objective"], cov["objective_after"]);
+    // Every half-hour the removal left short is named as understaffed, with a cause.
+    let diagnostics = after.body["roster"]["diagnostics"].as_array().unwrap();
+    let named = |queue: &Value, at: &str| {
+        diagnostics.iter().any(|d| {
+            d["kind"] == "understaffed"
+                && d["queue_id"] == *queue
+                && d["start_utc"].as_str().unwrap() <= at
+                && at < d["end_utc"].as_str().unwrap()
+                && d["reason"].is_string()
+        })
+    };
+    let left_short: Vec<&Value> = cov["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|iv| iv["scheduled_after"].as_f64() < iv["required"].as_f64())
+        .collect();
+    assert!(!left_short.is_empty(), "{cov}");
+    for iv in left_short {
+        let at = iv["start_utc"].as_str().unwrap();
+        assert!(named(&iv["queue_id"], at), "{iv} in {diagnostics:?}");
+    }
     assert_ne!(cov["objective_after"], cov["objective_before"]);
     assert_problem(
         &app.delete(&format!("{base}/99"), Some(&m)).await,

@@ -1,10 +1,12 @@
 //! Diagnostics: contradictory hard rules (named per agent and rule) and the
-//! cause of every understaffed or floor-missing queue time range.
+//! cause of every understaffed or floor-missing queue time range, for a solved
+//! roster and again for a hand-edited one ([`after_edit`]).
 
-use super::assemble::Final;
 use super::greedy::Plan;
-use super::grid::Inst;
-use super::roster::{Diagnostic, ShortfallReason};
+use super::grid::{self, Inst};
+use super::problem::{Problem, ScheduleError};
+use super::roster::{Diagnostic, Roster, ShiftOut, ShortfallReason};
+use std::collections::BTreeSet;
 
 pub(crate) fn contract_diagnostics(inst: &Inst, plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -55,7 +57,15 @@ pub(crate) fn contract_diagnostics(inst: &Inst, plan: &Plan) -> Vec<Diagnostic> 
     out
 }
 
-pub(crate) fn shortfall_diagnostics(inst: &Inst, plan: &Plan, fin: &Final) -> Vec<Diagnostic> {
+/// Every open queue time range short of its requirement or floor, with its cause. `cov` is the
+/// roster's coverage per queue and interval; `working(agent, t)` says whether the agent is at
+/// work (not on a break) at interval `t`.
+pub(crate) fn shortfall_diagnostics(
+    inst: &Inst,
+    plan: &Plan,
+    cov: &[Vec<f64>],
+    working: &dyn Fn(usize, usize) -> bool,
+) -> Vec<Diagnostic> {
     // Per agent: intervals an extra shift could still cover within all rules.
     let extendable: Vec<Vec<bool>> = (0..inst.agents.len())
         .map(|ai| {
@@ -78,7 +88,7 @@ pub(crate) fn shortfall_diagnostics(inst: &Inst, plan: &Plan, fin: &Final) -> Ve
         for t in 0..=inst.n {
             let item = (t < inst.n && inst.open[q][t])
                 .then(|| {
-                    let c = fin.cov[q][t];
+                    let c = cov[q][t];
                     let short = (qq.required[t] - c).max(0.0);
                     let floor_missed = c + 1e-6 < f64::from(qq.floor);
                     (short > 1e-6 || floor_missed).then(|| {
@@ -89,10 +99,7 @@ pub(crate) fn shortfall_diagnostics(inst: &Inst, plan: &Plan, fin: &Final) -> Ve
                             .collect();
                         let reason = if quals.is_empty() {
                             ShortfallReason::NoQualifiedAgentAvailable
-                        } else if quals
-                            .iter()
-                            .any(|&a| extendable[a][t] && !fin.shares[a].contains_key(&t))
-                        {
+                        } else if quals.iter().any(|&a| extendable[a][t] && !working(a, t)) {
                             ShortfallReason::NotCostEffective
                         } else {
                             ShortfallReason::QualifiedAgentsAtContractOrRestLimits
@@ -123,4 +130,80 @@ pub(crate) fn shortfall_diagnostics(inst: &Inst, plan: &Plan, fin: &Final) -> Ve
         }
     }
     out
+}
+
+/// The diagnostics of a hand-edited `roster` of `p`: its understaffed ranges and missed contract
+/// minimums judged anew from its shifts, each range's cause by what the agents could still take
+/// beside the shifts they have. What the solve found about the rules themselves (minimums out of
+/// reach, agents without a shift option) and its own notes are kept as they were.
+pub(crate) fn after_edit(p: &Problem, roster: &Roster) -> Result<Vec<Diagnostic>, ScheduleError> {
+    // Every shift of the roster held fixed: the plan then holds exactly the roster, and an agent
+    // "can take" only shifts that fit beside it under every rule.
+    let fixed = Problem {
+        pinned: roster.shifts.iter().map(ShiftOut::as_pinned).collect(),
+        ..p.clone()
+    };
+    let inst = grid::prepare(&fixed, true)?;
+    let plan = Plan::new(&inst);
+    let mut at_work = vec![vec![false; inst.n]; inst.agents.len()];
+    for s in &inst.pinned {
+        let end = (s.start_t + s.len_t).min(inst.n);
+        for (t, slot) in at_work[s.agent]
+            .iter_mut()
+            .enumerate()
+            .take(end)
+            .skip(s.start_t)
+        {
+            if !s.breaks.iter().any(|&(a, b)| a <= t && t < b) {
+                *slot = true;
+            }
+        }
+    }
+    let unattainable: BTreeSet<(&str, u32)> = roster
+        .diagnostics
+        .iter()
+        .filter_map(|d| match d {
+            Diagnostic::MinHoursUnattainable { agent_id, week, .. } => {
+                Some((agent_id.as_str(), *week))
+            }
+            _ => None,
+        })
+        .collect();
+    let (about_rules, notes): (Vec<Diagnostic>, Vec<Diagnostic>) = roster
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            !matches!(
+                d,
+                Diagnostic::Understaffed { .. } | Diagnostic::MinHoursNotMet { .. }
+            )
+        })
+        .cloned()
+        .partition(|d| {
+            matches!(
+                d,
+                Diagnostic::MinHoursUnattainable { .. } | Diagnostic::NoShiftOptions { .. }
+            )
+        });
+    let mut out = about_rules;
+    for (ai, a) in p.agents.iter().enumerate() {
+        let min_hours = a.contract.min_hours_per_week;
+        for w in 0..inst.weeks {
+            let hours = plan.states[ai].week_hours(w);
+            if hours + 1e-9 < min_hours && !unattainable.contains(&(a.id.as_str(), w as u32)) {
+                out.push(Diagnostic::MinHoursNotMet {
+                    agent_id: a.id.clone(),
+                    week: w as u32,
+                    min_hours,
+                    hours,
+                });
+            }
+        }
+    }
+    let cov = super::recompute::scheduled(p, &roster.shifts);
+    out.extend(shortfall_diagnostics(&inst, &plan, &cov, &|a, t| {
+        at_work[a][t]
+    }));
+    out.extend(notes);
+    Ok(out)
 }

@@ -8,7 +8,7 @@
 //! rules reject the edit; coverage effects (a floor no longer met) are reported, not refused, since a
 //! manager may knowingly trade them. Locked shifts become pinned in the problem, so a re-solve keeps them.
 
-use super::problem::{Agent, PinnedShift, Problem, ShiftTemplate, UtcRange};
+use super::problem::{Agent, PinnedShift, Problem, ShiftTemplate};
 use super::recompute::{recompute, scheduled};
 use super::roster::{BreakOut, QueueShare, Roster, ShiftInterval, ShiftOut};
 use super::validate::{validate, Violation};
@@ -271,22 +271,6 @@ fn o_start(old: Option<&ShiftOut>) -> DateTime<Utc> {
     old.map(|o| o.start_utc).unwrap_or_default()
 }
 
-fn pin_of(s: &ShiftOut) -> PinnedShift {
-    PinnedShift {
-        agent_id: s.agent_id.clone(),
-        start: s.start_utc,
-        end: s.end_utc,
-        breaks: s
-            .breaks
-            .iter()
-            .map(|b| UtcRange {
-                start: b.start_utc,
-                end: b.end_utc,
-            })
-            .collect(),
-    }
-}
-
 /// Applies `edit` to `roster`, solved for `problem` (whose `pinned` holds the current locks).
 pub fn apply(problem: &Problem, roster: &Roster, edit: &Edit) -> Result<Edited, EditError> {
     let mut next = roster.clone();
@@ -335,14 +319,14 @@ pub fn apply(problem: &Problem, roster: &Roster, edit: &Edit) -> Result<Edited, 
         Edit::Lock { index } => {
             let s = get(*index)?;
             if !s.pinned {
-                pinned.push(pin_of(s));
+                pinned.push(s.as_pinned());
                 next.shifts[*index].pinned = true;
             }
             s.agent_id.clone()
         }
         Edit::Unlock { index } => {
             let s = get(*index)?;
-            let pin = pin_of(s);
+            let pin = s.as_pinned();
             pinned.retain(|x| {
                 !(x.agent_id == pin.agent_id && x.start == pin.start && x.end == pin.end)
             });

@@ -3,6 +3,7 @@ use super::recompute::recompute;
 use super::testkit::*;
 use super::*;
 use chrono::{Duration, Timelike};
+use std::collections::{BTreeMap, BTreeSet};
 
 const MON: &str = "2026-03-23T00:00:00Z";
 
@@ -535,4 +536,122 @@ fn an_edit_recomputes_the_service_level_from_the_workload() {
             .find(|iv| iv.start_utc == c.start_utc);
         assert_eq!(iv.and_then(|iv| iv.expected_service_level), Some(0.0));
     }
+}
+
+/// Start of every open queue interval the roster leaves short of its requirement or floor.
+fn understaffed_intervals(r: &Roster) -> BTreeSet<(String, chrono::DateTime<chrono::Utc>)> {
+    r.queues
+        .iter()
+        .flat_map(|q| {
+            q.intervals
+                .iter()
+                .filter(|iv| iv.open && (iv.shortfall > 1e-6 || !iv.floor_met))
+                .map(|iv| (q.queue_id.clone(), iv.start_utc))
+        })
+        .collect()
+}
+
+/// Start of every 30-minute interval inside an `Understaffed` diagnostic, with its reason.
+fn diagnosed_intervals(
+    r: &Roster,
+) -> BTreeMap<(String, chrono::DateTime<chrono::Utc>), ShortfallReason> {
+    let mut out = BTreeMap::new();
+    for d in &r.diagnostics {
+        if let Diagnostic::Understaffed {
+            queue_id,
+            start_utc,
+            end_utc,
+            reason,
+            ..
+        } = d
+        {
+            let mut t = *start_utc;
+            while t < *end_utc {
+                out.insert((queue_id.clone(), t), *reason);
+                t += Duration::minutes(30);
+            }
+        }
+    }
+    out
+}
+
+fn sorted_json(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut v: Vec<String> = diagnostics
+        .iter()
+        .map(|d| serde_json::to_string(d).unwrap_or_default())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn judging_a_solved_roster_anew_finds_the_solvers_diagnostics() {
+    let (p, r) = solved();
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| matches!(d, Diagnostic::Understaffed { .. })));
+    let mut again = r.clone();
+    recompute(&p, &mut again);
+    assert_eq!(sorted_json(&again.diagnostics), sorted_json(&r.diagnostics));
+}
+
+#[test]
+fn an_edit_names_the_understaffing_it_leaves_and_why() {
+    let (p, r) = solved();
+    let removed = r.shifts[0].clone();
+    let edited = apply(&p, &r, &Edit::Remove { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    let named = diagnosed_intervals(&edited.roster);
+    let short = understaffed_intervals(&edited.roster);
+    assert!(short.len() > understaffed_intervals(&r).len());
+    assert_eq!(named.keys().cloned().collect::<BTreeSet<_>>(), short);
+    // The agent whose shift went could work it again: the shortfall is the roster's choice.
+    for iv in removed.intervals.iter().filter(|iv| !iv.serving.is_empty()) {
+        assert_eq!(
+            named.get(&("en".to_string(), iv.start_utc)),
+            Some(&ShortfallReason::NotCostEffective),
+            "{}",
+            iv.start_utc
+        );
+    }
+    // Putting the shift back clears what it covers again.
+    let back = add_8h(&p, &edited.roster, &removed.agent_id, removed.start_utc);
+    let named = diagnosed_intervals(&back.roster);
+    assert_eq!(
+        named.keys().cloned().collect::<BTreeSet<_>>(),
+        understaffed_intervals(&back.roster)
+    );
+    assert!(named.len() < diagnosed_intervals(&edited.roster).len());
+}
+
+#[test]
+fn an_edit_that_drops_an_agent_below_their_minimum_says_so() {
+    let (mut p, _) = solved();
+    p.agents[0].contract = contract(40.0, 40.0, 5);
+    let r = solve_ok(&p);
+    assert!(!r
+        .diagnostics
+        .iter()
+        .any(|d| matches!(d, Diagnostic::MinHoursNotMet { .. })));
+    let index = r
+        .shifts
+        .iter()
+        .position(|s| s.agent_id == "a1")
+        .unwrap_or_else(|| panic!("a1 works"));
+    let edited = apply(&p, &r, &Edit::Remove { index }).unwrap_or_else(|e| panic!("{e}"));
+    let missed: Vec<&Diagnostic> = edited
+        .roster
+        .diagnostics
+        .iter()
+        .filter(|d| matches!(d, Diagnostic::MinHoursNotMet { .. }))
+        .collect();
+    assert_eq!(
+        missed,
+        [&Diagnostic::MinHoursNotMet {
+            agent_id: "a1".into(),
+            week: 0,
+            min_hours: 40.0,
+            hours: 32.0,
+        }]
+    );
 }

@@ -218,7 +218,12 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     }
     let (plan, fin) = best;
     let mut all = diagnose::contract_diagnostics(&inst, &plan);
-    all.extend(diagnose::shortfall_diagnostics(&inst, &plan, &fin));
+    all.extend(diagnose::shortfall_diagnostics(
+        &inst,
+        &plan,
+        &fin.cov,
+        &|a, t| fin.shares[a].contains_key(&t),
+    ));
     all.extend(diags);
     meta.diagnostics = all;
     meta.solve_seconds = t0.elapsed().as_secs_f64();

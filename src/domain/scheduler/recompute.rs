@@ -58,7 +58,8 @@ pub(crate) fn scheduled<'a>(
 /// missed floor, paid hours, and for shifts not locked the agents' preferences and the spread of
 /// unsocial shifts; contract minimums except those the solve found out of reach. The bound stays
 /// valid (no roster within the hard rules costs less); the solve's own figures (model objective,
-/// MIP gap, diagnostics) describe the solve and are left as they were.
+/// MIP gap) describe the solve and are left as they were. Understaffed ranges and missed contract
+/// minimums in `roster.diagnostics` are judged anew (see `diagnose::after_edit`).
 pub fn recompute(p: &Problem, roster: &mut Roster) {
     let step = i64::from(p.period.interval_minutes.max(1));
     let hours_per_interval = step as f64 / 60.0;
@@ -206,4 +207,9 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
     roster.roster_gap = roster
         .bound
         .map(|b| clean(((objective - b) / objective.abs().max(1e-9)).max(0.0)));
+    // A roster whose shifts do not fit the problem's grid cannot be judged anew; its edit is
+    // refused by the rule check anyway, so the diagnostics it had are left.
+    if let Ok(diagnostics) = super::diagnose::after_edit(p, roster) {
+        roster.diagnostics = diagnostics;
+    }
 }

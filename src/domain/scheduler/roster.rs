@@ -171,7 +171,8 @@ pub enum ShortfallReason {
     /// Qualified agents are available but every one is already working then,
     /// or cannot take any extra shift covering it (contract or rest limits).
     QualifiedAgentsAtContractOrRestLimits,
-    /// A qualified agent could still take a shift, but its cost exceeds the gain.
+    /// A qualified agent could still take a shift, but its cost exceeds the gain (after a hand
+    /// edit: a qualified agent could still take a shift covering it).
     NotCostEffective,
 }
 
@@ -203,6 +204,25 @@ pub struct Roster {
     pub queues: Vec<QueueCoverage>,
     pub kpis: Kpis,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ShiftOut {
+    /// This shift held fixed where it is, breaks included.
+    pub fn as_pinned(&self) -> super::problem::PinnedShift {
+        super::problem::PinnedShift {
+            agent_id: self.agent_id.clone(),
+            start: self.start_utc,
+            end: self.end_utc,
+            breaks: self
+                .breaks
+                .iter()
+                .map(|b| super::problem::UtcRange {
+                    start: b.start_utc,
+                    end: b.end_utc,
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Roster {

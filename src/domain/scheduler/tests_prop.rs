@@ -1,4 +1,5 @@
-//! Property test: random small instances always validate cleanly.
+//! Property test: random small instances always validate cleanly, and judging a roster anew
+//! from its shifts finds the solver's diagnostics.
 
 use super::testkit::*;
 use super::*;
@@ -30,5 +31,14 @@ proptest! {
         let p = problem("2026-10-19T00:00:00Z", vec![q1, q2], ags, vec![t8, template("4h", 4, 60)]);
         let r = solve_with(&p, &SolveOptions { time_limit_seconds: 5.0, mip_gap: 0.01, ..Default::default() });
         prop_assert!(r.objective.is_finite());
+        // Judged anew from its shifts (as after a hand edit), the roster has the solver's diagnostics.
+        let mut again = r.clone();
+        recompute::recompute(&p, &mut again);
+        let sorted = |d: &[Diagnostic]| {
+            let mut v: Vec<String> = d.iter().map(|d| format!("{d:?}")).collect();
+            v.sort();
+            v
+        };
+        prop_assert_eq!(sorted(&again.diagnostics), sorted(&r.diagnostics));
     }
 }
