@@ -3,8 +3,10 @@
 //! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
 //!   [--export-problem PATH] [--export-mps PATH] [--threads N] [--no-breaks] [--no-min]
 //!   [--no-floor] [--loose-week]
-//!   [--no-aggregate] [--fractional] [--jitter] [--verbose]`
-//! Run each size in its own process so VmHWM (peak RSS) is per size.
+//!   [--no-aggregate] [--fractional] [--jitter] [--verbose] [--time-edits]`
+//! Run each size in its own process so VmHWM (peak RSS) is per size. `--time-edits` then times hand
+//! edits of the solved roster (remove a shift, add it back, move it by one interval), each the way
+//! the API applies it: validated against the hard rules, coverage, KPIs and diagnostics recomputed.
 
 use chatroster::domain::scheduler::*;
 use chrono::{Duration, NaiveTime, Timelike, Utc, Weekday};
@@ -494,4 +496,64 @@ fn main() {
     for v in violations.iter().take(5) {
         println!("  violation: {v:?}");
     }
+    if args.iter().any(|a| a == "--time-edits") {
+        time_edits(&p, &r);
+    }
+}
+
+/// Times the three kinds of hand edit on the first unlocked shift of `r`.
+fn time_edits(p: &Problem, r: &Roster) {
+    use chatroster::domain::scheduler::edit::{apply, Edit};
+    let Some((index, shift)) = r.shifts.iter().enumerate().find(|(_, s)| !s.pinned) else {
+        println!("  edits: the roster has no unlocked shift");
+        return;
+    };
+    let timed = |name: &str, roster: &Roster, edit: Edit| {
+        let t0 = std::time::Instant::now();
+        let result = apply(p, roster, &edit);
+        let ms = t0.elapsed().as_secs_f64() * 1000.0;
+        let outcome = match &result {
+            Ok(_) => "applied".to_string(),
+            Err(e) => format!("refused: {e}"),
+        };
+        println!("  edit {name}: {ms:.0} ms, {outcome}");
+        result.ok().map(|e| e.roster)
+    };
+    let Some(without) = timed("remove", r, Edit::Remove { index }) else {
+        return;
+    };
+    let add = Edit::Add {
+        agent_id: shift.agent_id.clone(),
+        start: shift.start_utc,
+        template_id: shift.template_id.clone().unwrap_or_default(),
+    };
+    timed("add back", &without, add);
+    let step = Duration::minutes(i64::from(p.period.interval_minutes));
+    let moved = Edit::Move {
+        index,
+        start: shift.start_utc + step,
+        template_id: None,
+    };
+    timed("move by one interval", r, moved);
+    // What the API adds around an edit, besides one row's read and write: the stored roster and
+    // problem parsed from JSON and written back.
+    let t0 = std::time::Instant::now();
+    let (roster_json, problem_json) = match (serde_json::to_string(r), serde_json::to_string(p)) {
+        (Ok(r), Ok(p)) => (r, p),
+        (Err(e), _) | (_, Err(e)) => {
+            println!("  edits: JSON failed: {e}");
+            return;
+        }
+    };
+    let write_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    let t0 = std::time::Instant::now();
+    let parsed = serde_json::from_str::<Roster>(&roster_json)
+        .and_then(|_| serde_json::from_str::<Problem>(&problem_json));
+    let read_ms = t0.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "  stored JSON: roster {:.1} MiB, problem {:.1} MiB, written in {write_ms:.0} ms, read in {read_ms:.0} ms{}",
+        roster_json.len() as f64 / (1 << 20) as f64,
+        problem_json.len() as f64 / (1 << 20) as f64,
+        if parsed.is_ok() { "" } else { " (unreadable)" }
+    );
 }
