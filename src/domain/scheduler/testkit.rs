@@ -129,5 +129,29 @@ pub fn solve_with(p: &Problem, opts: &SolveOptions) -> Roster {
     };
     let v = validate(p, &r);
     assert!(v.is_empty(), "violations: {v:#?}");
+    // What a manager reads must hold together: the roster is never worse than the solver's own
+    // greedy fallback, no roster lies below the bound, and the objective is what the shifts cost
+    // when priced anew from them alone (as after a hand edit).
+    assert!(
+        r.objective <= r.greedy_objective + 1e-6 * r.greedy_objective.abs().max(1.0),
+        "roster {} costs more than the greedy start {}",
+        r.objective,
+        r.greedy_objective
+    );
+    if let Some(b) = r.bound {
+        assert!(
+            b <= r.objective + 1e-6 * r.objective.abs().max(1.0),
+            "bound {b} above roster {}",
+            r.objective
+        );
+    }
+    let mut again = r.clone();
+    super::recompute::recompute(p, &mut again);
+    assert!(
+        (again.objective - r.objective).abs() <= 1e-6 * r.objective.abs().max(1.0),
+        "objective {} priced anew from the shifts is {}",
+        r.objective,
+        again.objective
+    );
     r
 }
