@@ -21,3 +21,4 @@ pub mod jobs;
 pub mod plan;
 pub mod startup;
 pub mod telemetry;
+pub mod utc_json;

@@ -33,6 +33,15 @@ both_backends!(create_read_update_delete, |app: TestApp| async move {
     assert_eq!(updated.status, StatusCode::OK, "{:?}", updated.body);
     assert_eq!(updated.body["interval_minutes"], 15);
     assert_eq!(updated.body["created_at"], created.body["created_at"]);
+    // Instants carry their UTC offset, so no client reads them as its own local time.
+    let created_at = created.body["created_at"].as_str().unwrap_or_default();
+    assert!(created_at.ends_with('Z'), "{created_at}");
+    let age = chrono::Utc::now()
+        .signed_duration_since(chrono::DateTime::parse_from_rfc3339(created_at).unwrap());
+    assert!(
+        age >= chrono::Duration::zero() && age < chrono::Duration::minutes(5),
+        "{created_at}"
+    );
 
     assert_eq!(
         app.delete(&format!("/api/v1/queues/{id}"), Some(&m))

@@ -35,6 +35,13 @@ async fn solve_from_stored_data(app: TestApp) {
         actix_web::rt::time::sleep(Duration::from_millis(250)).await;
     };
     assert_eq!(schedule["job"]["status"], "succeeded");
+    // The job's and schedule's instants are UTC with their offset: started, then finished.
+    let instant = |v: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{v} is no RFC 3339 instant: {e}"))
+    };
+    assert!(instant(&schedule["job"]["started_at"]) <= instant(&schedule["job"]["finished_at"]));
+    assert!(instant(&schedule["created_at"]) <= instant(&schedule["updated_at"]));
     let roster = &schedule["roster"];
     let shifts = roster["shifts"].as_array().unwrap();
     assert!(!shifts.is_empty(), "{roster}");

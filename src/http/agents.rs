@@ -65,7 +65,9 @@ pub struct AgentView {
     pub availability: AvailabilityView,
     /// Start times and days the agent would rather work, in its own local time.
     pub preferences: ShiftPreferencesDto,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub updated_at: NaiveDateTime,
 }
 

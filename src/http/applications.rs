@@ -50,6 +50,7 @@ pub struct EventView {
     /// The manager's user id.
     pub actor_id: Option<String>,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub at: NaiveDateTime,
 }
 
@@ -95,13 +96,16 @@ pub struct ApplicationView {
     pub is_student: bool,
     pub motivation: String,
     pub consent_text_version: String,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub consented_at: NaiveDateTime,
     /// The contract offered, once there is an offer.
     pub offer: Option<Contract>,
     /// The agent the hire created.
     pub agent_id: Option<String>,
     pub erased: bool,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub state_changed_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
     /// Null when no schedule has been solved yet.
     pub fit: Option<FitView>,

@@ -107,6 +107,7 @@ impl From<User> for UserView {
 pub struct LoginResponse {
     /// Opaque bearer token; send as `Authorization: Bearer <token>`.
     pub token: String,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub expires_at: NaiveDateTime,
     pub user: UserView,
 }

@@ -27,7 +27,9 @@ pub struct ConflictView {
     /// `open` or `resolved`.
     pub status: String,
     pub resolution_note: Option<String>,
+    #[serde(serialize_with = "crate::utc_json::utc_opt")]
     pub resolved_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -29,6 +29,7 @@ pub const KEY_HEADER: &str = "X-Application-Key";
 pub struct StepView {
     pub from: String,
     pub to: String,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub at: NaiveDateTime,
 }
 
@@ -50,7 +51,9 @@ pub struct MyApplicationView {
     pub is_student: bool,
     pub motivation: String,
     pub consent_text_version: String,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub consented_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
     pub history: Vec<StepView>,
 }

@@ -38,7 +38,9 @@ pub struct PostingView {
     pub pay: String,
     pub hires_wanted: u32,
     pub status: PostingStatus,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -61,11 +61,14 @@ pub struct MessageView {
     pub status: String,
     pub attempts: i32,
     pub max_attempts: i32,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
     pub publication_id: Option<String>,
     pub agent_id: Option<String>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc_opt")]
     pub sent_at: Option<NaiveDateTime>,
 }
 
@@ -93,6 +96,7 @@ impl From<OutboxRow> for MessageView {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PublicationView {
     pub id: String,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub published_at: NaiveDateTime,
     pub published_by: Option<String>,
     pub agents_notified: i32,

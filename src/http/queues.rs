@@ -37,7 +37,9 @@ pub struct QueueView {
     pub staffing_floor: u32,
     pub patience_seconds: Option<u32>,
     pub opening_hours: Vec<WindowDto>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -61,7 +61,9 @@ pub struct ScheduleView {
     /// The roster once solved (shifts in UTC and local time, coverage, KPIs, bound, gap, diagnostics).
     #[schema(value_type = Option<crate::domain::scheduler::Roster>)]
     pub roster: Option<serde_json::Value>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub updated_at: NaiveDateTime,
     /// The roster's revision (also the `ETag` of `GET /schedules/{id}`): edits sent with it as
     /// `If-Match` are refused if the roster changed since.

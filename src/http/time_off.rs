@@ -48,7 +48,9 @@ pub struct TimeOffView {
     /// `pending`, `approved`, `denied` or `cancelled`.
     pub status: String,
     pub decision_note: Option<String>,
+    #[serde(serialize_with = "crate::utc_json::utc_opt")]
     pub decided_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -27,9 +27,13 @@ pub struct JobView {
     #[schema(value_type = Option<Object>)]
     pub result: Option<serde_json::Value>,
     pub error: Option<String>,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub updated_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc_opt")]
     pub started_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::utc_json::utc_opt")]
     pub finished_at: Option<NaiveDateTime>,
 }
 

@@ -24,7 +24,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct PublishOutcome {
     pub publication_id: String,
     pub schedule_id: String,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub period_start: NaiveDateTime,
+    #[serde(serialize_with = "crate::utc_json::utc")]
     pub period_end: NaiveDateTime,
     /// Agents emailed: everyone on a first publication, afterwards only those whose shifts changed.
     pub agents_notified: usize,
