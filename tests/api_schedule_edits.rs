@@ -107,6 +107,26 @@ async fn edit_lock_and_resolve(app: TestApp) {
         let at = iv["start_utc"].as_str().unwrap();
         assert!(named(&iv["queue_id"], at), "{iv} in {diagnostics:?}");
     }
+    // The queue's floor of one agent: every half-hour it no longer meets is a warning.
+    let floor_lost: Vec<&Value> = cov["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|iv| {
+            iv["scheduled_before"].as_f64() >= Some(1.0)
+                && iv["scheduled_after"].as_f64() < Some(1.0)
+        })
+        .collect();
+    let warnings = removed.body["warnings"].as_array().unwrap();
+    for iv in &floor_lost {
+        assert!(
+            warnings.iter().any(|w| w["rule"] == "floor"
+                && w["queue_id"] == iv["queue_id"]
+                && w["at"] == iv["start_utc"]),
+            "{iv} not in {warnings:?}"
+        );
+    }
+    assert_eq!(warnings.len(), floor_lost.len(), "{warnings:?}");
     assert_ne!(cov["objective_after"], cov["objective_before"]);
     assert_problem(
         &app.delete(&format!("{base}/99"), Some(&m)).await,

@@ -346,12 +346,39 @@ pub fn apply(problem: &Problem, roster: &Roster, edit: &Edit) -> Result<Edited, 
         return Err(EditError::Rules(own));
     }
     let change = coverage_change(roster, &next);
+    let mut warnings = floors_no_longer_met(roster, &next);
+    warnings.extend(others);
     Ok(Edited {
         roster: next,
         pinned,
         change,
-        warnings: others,
+        warnings,
     })
+}
+
+/// Every open queue interval whose staffing floor the edit leaves unmet where it was met before.
+/// The edited roster's diagnostics name such a range as understaffed (so the validator has nothing
+/// to say about it), but the manager making the edit is told directly: the floor is the promise
+/// that a human is always there.
+fn floors_no_longer_met(before: &Roster, after: &Roster) -> Vec<Violation> {
+    let mut lost = Vec::new();
+    for (qb, qa) in before.queues.iter().zip(&after.queues) {
+        for (b, a) in qb.intervals.iter().zip(&qa.intervals) {
+            if a.open && b.floor_met && !a.floor_met {
+                lost.push(Violation {
+                    rule: "floor".into(),
+                    agent_id: None,
+                    queue_id: Some(qa.queue_id.clone()),
+                    at: Some(a.start_utc),
+                    message: format!(
+                        "staffing floor of {} no longer met: {} scheduled",
+                        a.floor, a.scheduled
+                    ),
+                });
+            }
+        }
+    }
+    lost
 }
 
 fn coverage_change(before: &Roster, after: &Roster) -> CoverageChange {

@@ -192,6 +192,33 @@ fn removing_a_shift_reports_the_coverage_it_costs() {
 }
 
 #[test]
+fn an_edit_that_leaves_a_floor_unmet_warns_of_every_interval() {
+    let (mut p, _) = solved();
+    p.queues[0].floor = 1;
+    let r = solve_ok(&p);
+    let removed = r.shifts[0].clone();
+    let edited = apply(&p, &r, &Edit::Remove { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    let warned: BTreeSet<_> = edited
+        .warnings
+        .iter()
+        .filter(|w| w.rule == "floor")
+        .map(|w| (w.queue_id.clone().unwrap_or_default(), w.at))
+        .collect();
+    let lost: BTreeSet<_> = edited
+        .change
+        .intervals
+        .iter()
+        .filter(|i| i.scheduled_before >= 1.0 - 1e-6 && i.scheduled_after < 1.0 - 1e-6)
+        .map(|i| (i.queue_id.clone(), Some(i.start_utc)))
+        .collect();
+    assert!(!lost.is_empty(), "{:?}", edited.change);
+    assert_eq!(warned, lost);
+    // Putting the shift back meets the floor again: nothing to warn of.
+    let back = add_8h(&p, &edited.roster, &removed.agent_id, removed.start_utc);
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+}
+
+#[test]
 fn a_move_outside_availability_is_refused_with_the_rule() {
     let (p, r) = solved();
     let i = r
