@@ -171,6 +171,17 @@ both_backends!(
             "{:?}",
             short.body
         );
+
+        // A magnitude no solver handles is refused by name, not passed on to fail inside HiGHS.
+        let mut absurd = problem();
+        absurd["queues"][0]["required"][20] = json!(1e300);
+        let refused = app.post("/api/v1/solve", Some(&m), absurd).await;
+        assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, Some("problem"));
+        let detail = refused.body["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("required must be >= 0 and <= 100000"),
+            "{detail}"
+        );
     }
 );
 

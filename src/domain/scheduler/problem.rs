@@ -20,6 +20,15 @@ pub enum ScheduleError {
     Solver(String),
 }
 
+/// Largest objective weight accepted (per agent-hour, or per preference). Far above any useful
+/// trade-off (the defaults are 1 to 1 000), and low enough that the model's coefficients stay
+/// within what HiGHS solves reliably: 1e300 made its model build fail.
+pub const MAX_WEIGHT: f64 = 1e6;
+/// Largest requirement accepted for one queue interval, in agents.
+pub const MAX_REQUIRED: f64 = 1e5;
+/// Contract hours (per week, and the rest between shifts) cannot exceed the hours of a week.
+const HOURS_PER_WEEK: f64 = 168.0;
+
 fn invalid<T>(msg: impl Into<String>) -> Result<T, ScheduleError> {
     Err(ScheduleError::Invalid(msg.into()))
 }
@@ -342,9 +351,9 @@ impl Weights {
             .under
             .iter()
             .chain(ws.iter())
-            .any(|v| !v.is_finite() || *v < 0.0)
+            .any(|v| !(0.0..=MAX_WEIGHT).contains(v))
         {
-            return invalid("weights must be finite and >= 0");
+            return invalid(format!("weights must be >= 0 and <= {MAX_WEIGHT}"));
         }
         let u = &self.under;
         if !(u[0] <= u[1] && u[1] <= u[2]) {
@@ -428,8 +437,11 @@ impl Problem {
                     q.required.len()
                 ));
             }
-            if q.required.iter().any(|r| !r.is_finite() || *r < 0.0) {
-                return invalid(format!("queue {}: required must be finite and >= 0", q.id));
+            if q.required.iter().any(|r| !(0.0..=MAX_REQUIRED).contains(r)) {
+                return invalid(format!(
+                    "queue {}: required must be >= 0 and <= {MAX_REQUIRED} agents",
+                    q.id
+                ));
             }
             if q.open.as_ref().is_some_and(|o| o.len() != n) {
                 return invalid(format!("queue {}: open must have {n} values", q.id));
@@ -476,18 +488,18 @@ impl Problem {
                 return invalid(format!("duplicate agent id {}", a.id));
             }
             let c = &a.contract;
-            let finite = [c.min_hours_per_week, c.max_hours_per_week, c.min_rest_hours];
-            if finite.iter().any(|v| !v.is_finite() || *v < 0.0) {
+            let hours = [c.min_hours_per_week, c.max_hours_per_week, c.min_rest_hours];
+            if hours.iter().any(|v| !(0.0..=HOURS_PER_WEEK).contains(v)) {
                 return invalid(format!(
-                    "agent {}: contract hours must be finite and >= 0",
+                    "agent {}: contract hours must be >= 0 and <= {HOURS_PER_WEEK}",
                     a.id
                 ));
             }
             let pr = &a.preferences;
             let weights = [pr.start_weight, pr.days_on_weight, pr.days_off_weight];
-            if weights.iter().any(|v| !v.is_finite() || *v < 0.0) {
+            if weights.iter().any(|v| !(0.0..=MAX_WEIGHT).contains(v)) {
                 return invalid(format!(
-                    "agent {}: preference weights must be finite and >= 0",
+                    "agent {}: preference weights must be >= 0 and <= {MAX_WEIGHT}",
                     a.id
                 ));
             }

@@ -331,6 +331,72 @@ fn floors_met_where_possible() {
 }
 
 #[test]
+fn absurd_magnitudes_are_refused_by_name_and_the_largest_allowed_solve() {
+    let n = 336;
+    let q = queue("en", "en", n, |i| {
+        if (18..34).contains(&(i % 48)) {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    let a = agent("a", "UTC", &["en"], &WEEK, hm(8, 0), hm(18, 0));
+    let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
+    type Change = fn(&mut Problem);
+    let cases: [(&str, Change); 5] = [
+        ("required", |p| p.queues[0].required[20] = 1e300),
+        ("weights", |p| p.weights.over = 1e300),
+        ("weights", |p| p.weights.under[2] = 2e6),
+        ("preference weights", |p| {
+            p.agents[0].preferences.start_weight = 1e7
+        }),
+        ("contract hours", |p| {
+            p.agents[0].contract.max_hours_per_week = 1e300
+        }),
+    ];
+    for (named, change) in &cases {
+        let mut bad = p.clone();
+        change(&mut bad);
+        match solve(&bad, &SolveOptions::default()) {
+            Err(ScheduleError::Invalid(why)) => assert!(why.contains(named), "{why}"),
+            other => panic!("{named}: {:?}", other.map(|r| r.objective)),
+        }
+    }
+    // At the limits the model still solves: every weight but the paid hour at its maximum and
+    // one interval wanting the most agents a queue may ask for.
+    let mut big = p.clone();
+    big.queues[0].required[20] = MAX_REQUIRED;
+    big.weights = Weights {
+        under: [MAX_WEIGHT; 3],
+        over: MAX_WEIGHT,
+        paid_hour: 1.0,
+        floor: MAX_WEIGHT,
+        min_hours: MAX_WEIGHT,
+        preference: MAX_WEIGHT,
+        fairness: MAX_WEIGHT,
+    };
+    let opts = SolveOptions {
+        time_limit_seconds: 20.0,
+        mip_gap: 1e-4,
+        ..Default::default()
+    };
+    let r = solve_with(&big, &opts);
+    // The MIP itself ran and finished, not the greedy fallback after a solver failure.
+    assert!(
+        matches!(r.status, SolverStatus::Optimal | SolverStatus::GapLimit),
+        "{:?}: {:?}",
+        r.status,
+        r.diagnostics
+    );
+    assert!(r.objective.is_finite() && r.objective >= 0.5 * (MAX_REQUIRED - 1.0) * MAX_WEIGHT);
+    assert_eq!(
+        r.shifts.len(),
+        5,
+        "one shift a day on the five days that need one"
+    );
+}
+
+#[test]
 fn json_body_and_edge_inputs_never_panic() {
     let body = r#"{
       "period": {"start": "2026-03-23T00:00:00Z", "weeks": 1, "interval_minutes": 60},
