@@ -3,7 +3,7 @@
 use super::auth::Authenticated;
 use super::problem::{ApiError, Problem as ProblemDoc};
 use crate::domain::scheduler::{
-    solve, validate, Problem, Roster, SolveOptions, Violation, MIP_GAP_RANGE,
+    solve, validate, Problem, Roster, ScheduleError, SolveOptions, Violation, MIP_GAP_RANGE,
 };
 use crate::domain::validation::ValidationErrors;
 use actix_web::{web, HttpResponse};
@@ -48,7 +48,8 @@ pub struct SolveResponse {
     params(SolveQuery),
     request_body(content = Problem, description = "A scheduling problem: period, queues with required agents per interval, agents, shift templates, pinned shifts, weights"),
     responses((status = 200, body = SolveResponse), (status = 401, body = ProblemDoc), (status = 403, body = ProblemDoc),
-              (status = 413, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+              (status = 413, body = ProblemDoc), (status = 422, body = ProblemDoc),
+              (status = 500, description = "The solver failed on a valid problem", body = ProblemDoc)))]
 pub async fn solve_problem(
     state: web::Data<super::AppState>,
     auth: Authenticated,
@@ -86,8 +87,13 @@ pub async fn solve_problem(
         .check()
         .map_err(|e| ApiError::validation(ValidationErrors::single("problem", e.to_string())))?;
     let response = web::block(move || -> Result<SolveResponse, ApiError> {
-        let roster = solve(&problem, &options).map_err(|e| {
-            ApiError::validation(ValidationErrors::single("problem", e.to_string()))
+        let roster = solve(&problem, &options).map_err(|e| match e {
+            // The input passed every check; a failure inside the solver is the server's.
+            ScheduleError::Solver(why) => {
+                tracing::error!(%why, "solver failure on a checked problem");
+                ApiError::internal()
+            }
+            e => ApiError::validation(ValidationErrors::single("problem", e.to_string())),
         })?;
         let violations = validate(&problem, &roster);
         Ok(SolveResponse { roster, violations })
