@@ -51,6 +51,15 @@ async fn edit_lock_and_resolve(app: TestApp) {
         .await;
     assert_eq!(locked.status, StatusCode::OK, "{:?}", locked.body);
     assert_eq!(locked.body["locked_shifts"], 1);
+    // Locking it again changes nothing, not even the revision others edit against.
+    let again = app
+        .post(&format!("{base}/0/lock"), Some(&m), json!({}))
+        .await;
+    assert_eq!(again.status, StatusCode::OK, "{:?}", again.body);
+    assert_eq!(again.body["revision"], locked.body["revision"]);
+    assert_eq!(again.body["locked_shifts"], 1);
+    let etag = app.get(&format!("/api/v1/schedules/{id}"), Some(&m)).await;
+    assert_eq!(etag.body["revision"], locked.body["revision"]);
     assert_problem(
         &app.delete(&format!("{base}/0"), Some(&m)).await,
         StatusCode::CONFLICT,

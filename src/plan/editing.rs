@@ -81,6 +81,11 @@ pub fn edit_schedule(
             )));
         }
         let edited = apply(&problem, &roster, edit)?;
+        // An edit that changes nothing (a shift locked twice) keeps the revision, so that the
+        // If-Match of everyone else who loaded this roster still holds.
+        if edited.pinned == problem.pinned && edited.roster == roster {
+            return Ok(outcome(id, current, edited.roster.shifts.len(), &problem, edited.change, edited.warnings));
+        }
         problem.pinned = edited.pinned;
         let roster_json =
             serde_json::to_string(&edited.roster).map_err(|e| DbError::Corrupt(e.to_string()))?;
@@ -93,16 +98,33 @@ pub fn edit_schedule(
                 DbError::Conflict("the schedule changed meanwhile; reload it".into()).into(),
             );
         };
-        let revision = revision(stored_at);
-        Ok(EditOutcome {
-            schedule_id: id.to_string(),
-            revision,
-            shifts: edited.roster.shifts.len(),
-            locked_shifts: problem.pinned.len(),
-            coverage: edited.change,
-            warnings: edited.warnings,
-        })
+        Ok(outcome(
+            id,
+            revision(stored_at),
+            edited.roster.shifts.len(),
+            &problem,
+            edited.change,
+            edited.warnings,
+        ))
     })
+}
+
+fn outcome(
+    id: &str,
+    revision: String,
+    shifts: usize,
+    problem: &Problem,
+    coverage: CoverageChange,
+    warnings: Vec<Violation>,
+) -> EditOutcome {
+    EditOutcome {
+        schedule_id: id.to_string(),
+        revision,
+        shifts,
+        locked_shifts: problem.pinned.len(),
+        coverage,
+        warnings,
+    }
 }
 
 /// What a re-solve changes in how the schedule is solved; `None` keeps the stored setting.

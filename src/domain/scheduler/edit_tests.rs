@@ -284,6 +284,25 @@ fn an_added_shift_is_in_the_agents_own_zone_and_shares_the_queue() {
 }
 
 #[test]
+fn locking_a_locked_shift_changes_nothing() {
+    let (p, r) = solved();
+    let locked = apply(&p, &r, &Edit::Lock { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    let p2 = Problem {
+        pinned: locked.pinned.clone(),
+        ..p.clone()
+    };
+    let again =
+        apply(&p2, &locked.roster, &Edit::Lock { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.pinned, locked.pinned);
+    let json = |r: &Roster| serde_json::to_value(r).unwrap_or_default();
+    let (a, b) = (json(&again.roster), json(&locked.roster));
+    for (k, v) in a.as_object().into_iter().flatten() {
+        assert_eq!(Some(v), b.get(k), "{k}");
+    }
+    assert!(again.roster == locked.roster);
+}
+
+#[test]
 fn locked_shifts_cannot_be_moved_and_survive_a_re_solve() {
     let (p, r) = solved();
     let locked = apply(&p, &r, &Edit::Lock { index: 0 }).unwrap_or_else(|e| panic!("{e}"));
