@@ -6,7 +6,7 @@ mod common;
 use chatroster::db::outbox::{enqueue_all, NewMessage};
 use chatroster::db::DbPool;
 use chatroster::email::sink::{SinkOptions, SmtpSink};
-use common::mail::{free_port, spawn_with_sink, wait_for};
+use common::mail::{reserve_port, spawn_with_sink, wait_for};
 use common::{Kind, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -56,7 +56,8 @@ fn recipients(n: usize) -> Vec<String> {
 }
 
 async fn server_down_then_up(kind: Kind) {
-    let port = free_port();
+    let reserved = reserve_port();
+    let port = reserved.port();
     let Some(app) = spawn_with_sink(kind, port, |_| {}).await else {
         return;
     };
@@ -71,7 +72,11 @@ async fn server_down_then_up(kind: Kind) {
             })
     })
     .await;
-    let sink = SmtpSink::start(&format!("127.0.0.1:{port}"), SinkOptions::default()).unwrap();
+    let sink = SmtpSink::start(
+        &format!("127.0.0.1:{}", reserved.release()),
+        SinkOptions::default(),
+    )
+    .unwrap();
     let mails = wait_for(&sink, 20, 60);
     wait_until("all sent", async || {
         outbox(&app, &m, "sent").await["total"] == 20
@@ -97,7 +102,7 @@ async fn smtp_down_then_up_delivers_everything_once_postgres() {
 }
 
 async fn rejected_then_retried(kind: Kind) {
-    let port = free_port();
+    let port = reserve_port().release();
     let rejecting = SmtpSink::start(
         &format!("127.0.0.1:{port}"),
         SinkOptions {

@@ -28,10 +28,39 @@ pub fn sink() -> SmtpSink {
     SmtpSink::start("127.0.0.1:0", SinkOptions::default()).expect("smtp sink")
 }
 
-/// A free loopback port with nothing listening on it (yet).
-pub fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
+/// A loopback port held bound but not listening: connecting to it is refused, as to a mail server
+/// that is down, and no other test process can be handed the same port by the system while it is
+/// held (a port only looked up as free was, now and then, given to the parallel test on the other
+/// database too, whose mail then reached this test's sink).
+pub struct ReservedPort {
+    socket: socket2::Socket,
+    port: u16,
+}
+
+impl ReservedPort {
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Frees the port for a sink to listen on, right away.
+    pub fn release(self) -> u16 {
+        drop(self.socket);
+        self.port
+    }
+}
+
+pub fn reserve_port() -> ReservedPort {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("socket");
+    let any: std::net::SocketAddr = ([127, 0, 0, 1], 0).into();
+    socket.bind(&any.into()).expect("bind");
+    let port = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .map(|a| a.port())
+        .expect("bound address");
+    ReservedPort { socket, port }
 }
 
 /// A received message, decoded.
