@@ -17,7 +17,7 @@ pub fn utc<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
 /// [`utc`] for an optional instant; `None` is `null`.
 pub fn utc_opt<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
     match t {
-        Some(t) => s.serialize_str(&rfc3339(t)),
+        Some(t) => utc(t, s),
         None => s.serialize_none(),
     }
 }

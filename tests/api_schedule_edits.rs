@@ -126,6 +126,10 @@ async fn edit_lock_and_resolve(app: TestApp) {
                 && iv["scheduled_after"].as_f64() < Some(1.0)
         })
         .collect();
+    assert!(
+        !floor_lost.is_empty(),
+        "the removed shift held the floor somewhere: {cov}"
+    );
     let warnings = removed.body["warnings"].as_array().unwrap();
     for iv in &floor_lost {
         assert!(

@@ -3,7 +3,7 @@
 
 use super::PlanError;
 use crate::db::{self, DbConnection, DbError};
-use crate::domain::scheduler::edit::{apply, CoverageChange, Edit};
+use crate::domain::scheduler::edit::{apply, CoverageChange, Edit, Edited};
 use crate::domain::scheduler::{Problem, Roster, Violation, Weights};
 use chrono::NaiveDateTime;
 use diesel::Connection;
@@ -84,9 +84,9 @@ pub fn edit_schedule(
         // An edit that changes nothing (a shift locked twice) keeps the revision, so that the
         // If-Match of everyone else who loaded this roster still holds.
         if edited.pinned == problem.pinned && edited.roster == roster {
-            return Ok(outcome(id, current, edited.roster.shifts.len(), &problem, edited.change, edited.warnings));
+            return Ok(outcome(id, current, edited));
         }
-        problem.pinned = edited.pinned;
+        problem.pinned.clone_from(&edited.pinned);
         let roster_json =
             serde_json::to_string(&edited.roster).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let problem_json =
@@ -98,32 +98,18 @@ pub fn edit_schedule(
                 DbError::Conflict("the schedule changed meanwhile; reload it".into()).into(),
             );
         };
-        Ok(outcome(
-            id,
-            revision(stored_at),
-            edited.roster.shifts.len(),
-            &problem,
-            edited.change,
-            edited.warnings,
-        ))
+        Ok(outcome(id, revision(stored_at), edited))
     })
 }
 
-fn outcome(
-    id: &str,
-    revision: String,
-    shifts: usize,
-    problem: &Problem,
-    coverage: CoverageChange,
-    warnings: Vec<Violation>,
-) -> EditOutcome {
+fn outcome(id: &str, revision: String, edited: Edited) -> EditOutcome {
     EditOutcome {
         schedule_id: id.to_string(),
         revision,
-        shifts,
-        locked_shifts: problem.pinned.len(),
-        coverage,
-        warnings,
+        shifts: edited.roster.shifts.len(),
+        locked_shifts: edited.pinned.len(),
+        coverage: edited.change,
+        warnings: edited.warnings,
     }
 }
 

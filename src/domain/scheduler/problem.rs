@@ -23,7 +23,7 @@ pub enum ScheduleError {
 /// Largest objective weight accepted (per agent-hour, or per preference). Far above any useful
 /// trade-off (the defaults are 1 to 1 000), and low enough that the model's coefficients stay
 /// within what HiGHS solves reliably: 1e300 made its model build fail.
-pub const MAX_WEIGHT: f64 = 1e6;
+pub const MAX_SOLVER_WEIGHT: f64 = 1e6;
 /// Largest requirement accepted for one queue interval, in agents.
 pub const MAX_REQUIRED: f64 = 1e5;
 /// Contract hours (per week, and the rest between shifts) cannot exceed the hours of a week.
@@ -351,9 +351,9 @@ impl Weights {
             .under
             .iter()
             .chain(ws.iter())
-            .any(|v| !(0.0..=MAX_WEIGHT).contains(v))
+            .any(|v| !(0.0..=MAX_SOLVER_WEIGHT).contains(v))
         {
-            return invalid(format!("weights must be >= 0 and <= {MAX_WEIGHT}"));
+            return invalid(format!("weights must be >= 0 and <= {MAX_SOLVER_WEIGHT}"));
         }
         let u = &self.under;
         if !(u[0] <= u[1] && u[1] <= u[2]) {
@@ -497,9 +497,12 @@ impl Problem {
             }
             let pr = &a.preferences;
             let weights = [pr.start_weight, pr.days_on_weight, pr.days_off_weight];
-            if weights.iter().any(|v| !(0.0..=MAX_WEIGHT).contains(v)) {
+            if weights
+                .iter()
+                .any(|v| !(0.0..=MAX_SOLVER_WEIGHT).contains(v))
+            {
                 return invalid(format!(
-                    "agent {}: preference weights must be >= 0 and <= {MAX_WEIGHT}",
+                    "agent {}: preference weights must be >= 0 and <= {MAX_SOLVER_WEIGHT}",
                     a.id
                 ));
             }

@@ -367,13 +367,13 @@ fn absurd_magnitudes_are_refused_by_name_and_the_largest_allowed_solve() {
     let mut big = p.clone();
     big.queues[0].required[20] = MAX_REQUIRED;
     big.weights = Weights {
-        under: [MAX_WEIGHT; 3],
-        over: MAX_WEIGHT,
+        under: [MAX_SOLVER_WEIGHT; 3],
+        over: MAX_SOLVER_WEIGHT,
         paid_hour: 1.0,
-        floor: MAX_WEIGHT,
-        min_hours: MAX_WEIGHT,
-        preference: MAX_WEIGHT,
-        fairness: MAX_WEIGHT,
+        floor: MAX_SOLVER_WEIGHT,
+        min_hours: MAX_SOLVER_WEIGHT,
+        preference: MAX_SOLVER_WEIGHT,
+        fairness: MAX_SOLVER_WEIGHT,
     };
     let opts = SolveOptions {
         time_limit_seconds: 20.0,
@@ -388,7 +388,9 @@ fn absurd_magnitudes_are_refused_by_name_and_the_largest_allowed_solve() {
         r.status,
         r.diagnostics
     );
-    assert!(r.objective.is_finite() && r.objective >= 0.5 * (MAX_REQUIRED - 1.0) * MAX_WEIGHT);
+    assert!(
+        r.objective.is_finite() && r.objective >= 0.5 * (MAX_REQUIRED - 1.0) * MAX_SOLVER_WEIGHT
+    );
     assert_eq!(
         r.shifts.len(),
         5,
