@@ -3,7 +3,7 @@
 //! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
 //!   [--export-problem PATH] [--export-mps PATH] [--threads N] [--no-breaks] [--no-min]
 //!   [--no-floor] [--loose-week]
-//!   [--no-aggregate] [--fractional] [--jitter] [--verbose] [--time-edits]`
+//!   [--no-aggregate] [--fractional] [--jitter] [--verbose] [--time-edits] [--work-limit UNITS]`
 //! Run each size in its own process so VmHWM (peak RSS) is per size. `--time-edits` then times hand
 //! edits of the solved roster (remove a shift, add it back, move it by one interval), each the way
 //! the API applies it: validated against the hard rules, coverage, KPIs and diagnostics recomputed.
@@ -424,6 +424,7 @@ fn main() {
         threads: arg("--threads")
             .and_then(|s| s.parse().ok())
             .unwrap_or(SolveOptions::default().threads),
+        work_limit: arg("--work-limit").and_then(|s| s.parse().ok()),
         ..Default::default()
     };
     let t0 = std::time::Instant::now();
@@ -444,9 +445,9 @@ fn main() {
         })
         .sum();
     println!(
-        "size={size} agents={} queues={} wall_s={secs:.2} status={:?} searches={} objective={:.1} model_objective={:?} bound={:?} gap={:?} roster_gap={:?} greedy_objective={:.1} coverage_pct={:.2} understaffed_intervals={} shifts={} violations={} abs_diff_total={abs_diff:.1} vm_hwm_mib={:.0} at={}",
+        "size={size} agents={} queues={} wall_s={secs:.2} status={:?} searches={} objective={:.1} model_objective={:?} bound={:?} gap={:?} roster_gap={:?} work_units={:?} greedy_objective={:.1} coverage_pct={:.2} understaffed_intervals={} shifts={} violations={} abs_diff_total={abs_diff:.1} vm_hwm_mib={:.0} at={}",
         p.agents.len(), p.queues.len(), r.status, r.searches, r.objective, r.model_objective.map(|v| v.round()), r.bound.map(|v| v.round()),
-        r.gap, r.roster_gap, r.greedy_objective, r.kpis.coverage_pct, r.kpis.intervals_understaffed, r.shifts.len(), violations.len(),
+        r.gap, r.roster_gap, r.work_units, r.greedy_objective, r.kpis.coverage_pct, r.kpis.intervals_understaffed, r.shifts.len(), violations.len(),
         vm_hwm_kib() as f64 / 1024.0, Utc::now().format("%H:%M:%S")
     );
     let count = |k: &str| {

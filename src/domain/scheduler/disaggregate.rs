@@ -5,12 +5,12 @@
 //! is split again by the exact per-member MIP of [`super::split`] (while time is
 //! left), and the better of the two hand-outs is kept.
 
+use super::budget::Budget;
 use super::greedy::Plan;
 use super::grid::{Group, Inst};
 use super::model::Candidate;
 use super::split::split_group;
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
 
 /// The MIP's group counts handed to members.
 pub(crate) struct Handed {
@@ -23,7 +23,7 @@ pub(crate) struct Handed {
 }
 
 /// Hand the MIP's group counts to members.
-pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, deadline: Instant) -> Handed {
+pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, budget: &Budget) -> Handed {
     let mut plan = Plan::new(inst);
     let mut dropped = 0;
     let mut troubled = Vec::new();
@@ -35,11 +35,9 @@ pub(crate) fn disaggregate(inst: &Inst, mip: &Candidate, deadline: Instant) -> H
         if lost == 0 && short == 0.0 {
             continue;
         }
-        // Groups still to come get their share of the time left.
-        let share =
-            deadline.saturating_duration_since(Instant::now()) / (inst.groups.len() - gi) as u32;
-        let until = deadline.min(Instant::now() + share.max(Duration::from_millis(200)));
-        if let Some(split) = split_group(inst, gi, &mip.y[gi], until) {
+        // Groups still to come get their share of what is left.
+        let share = budget.share(1.0 / (inst.groups.len() - gi) as f64, 0.2);
+        if let Some(split) = split_group(inst, gi, &mip.y[gi], &share) {
             let mut trial = before;
             let rest = apply_split(inst, g, &split, wanted, &mut trial);
             let trial_lost = hand_out(inst, g, rest, &mut trial);

@@ -1,7 +1,8 @@
 //! Pure scheduler for chatroster: a [`Problem`] value in, a [`Roster`] value out.
 //!
-//! Pipeline (deterministic when it stops on the gap: sorted iteration, BTreeMaps,
-//! each HiGHS run on one thread with a fixed seed, the rival thread's work unused):
+//! Pipeline (sorted iteration, BTreeMaps, each HiGHS run on one thread with a fixed
+//! seed: deterministic when it stops on the gap, the rival thread's work unused, or
+//! on a work limit, which every phase counts instead of the clock ([`budget`])):
 //! 1. [`grid`]: UTC interval grid; availability, time off and unavailable days
 //!    become per-agent interval masks; agents with identical zone, languages,
 //!    availability, time off, contract, preferences and templates form groups.
@@ -50,6 +51,7 @@
 //! grouped with others.
 
 mod assemble;
+mod budget;
 mod contract_rows;
 mod diagnose;
 mod disaggregate;
@@ -80,6 +82,7 @@ pub use problem::*;
 pub use roster::*;
 pub use validate::{validate, Violation};
 
+use budget::Budget;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -90,11 +93,24 @@ pub const MAX_SEARCHES: usize = 2;
 /// The relative MIP gaps a solve accepts.
 pub const MIP_GAP_RANGE: std::ops::RangeInclusive<f64> = 0.0..=1.0;
 
-/// Solver settings; defaults: 60 s, 1 % gap, seed 0, MIP on, aggregation on, two threads.
+/// The work limits a solve accepts, in work units (about a second of search each on
+/// the reference machine; see [`SolveOptions::work_limit`]).
+pub const WORK_LIMIT_RANGE: std::ops::RangeInclusive<f64> = 0.0..=100_000.0;
+
+/// Solver settings; defaults: 60 s, no work limit, 1 % gap, seed 0, MIP on,
+/// aggregation on, two threads.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SolveOptions {
+    /// Wall-clock limit. Without a work limit the solve stops on it, and a solve
+    /// stopped by it can differ between runs; with one it is only a hard cap.
     pub time_limit_seconds: f64,
+    /// Stop on work done instead of the clock, in work units (about a second of
+    /// search each on the reference machine of BENCHMARKS.md): the same problem and
+    /// options then give the same roster on any machine, unless the time limit cuts
+    /// the solve short first (the roster says so). No rival search runs beside the
+    /// stages then (`threads` has no effect).
+    pub work_limit: Option<f64>,
     pub mip_gap: f64,
     pub seed: i32,
     pub use_mip: bool,
@@ -110,6 +126,7 @@ impl Default for SolveOptions {
     fn default() -> Self {
         SolveOptions {
             time_limit_seconds: 60.0,
+            work_limit: None,
             mip_gap: 0.01,
             seed: 0,
             use_mip: true,
@@ -127,6 +144,12 @@ impl SolveOptions {
         if !(self.time_limit_seconds.is_finite() && self.time_limit_seconds >= 0.0) {
             return invalid("time_limit_seconds must be a number of seconds, 0 or more");
         }
+        if self
+            .work_limit
+            .is_some_and(|w| !WORK_LIMIT_RANGE.contains(&w))
+        {
+            return invalid("work_limit must be between 0 and 100000 work units");
+        }
         if !MIP_GAP_RANGE.contains(&self.mip_gap) {
             return invalid("mip_gap must be between 0 and 1");
         }
@@ -143,6 +166,10 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     opts.check()?;
     let t0 = Instant::now();
     let deadline = t0 + Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6));
+    let budget = match opts.work_limit {
+        Some(units) => Budget::work(units, deadline),
+        None => Budget::timed(deadline),
+    };
     let inst = grid::prepare(problem, opts.aggregate)?;
     let gplan = greedy::build(&inst);
     let gfin = assemble::assemble(&inst, &gplan).map_err(ScheduleError::Solver)?;
@@ -157,18 +184,17 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         greedy_objective,
         solve_seconds: 0.0,
         searches: 0,
+        work_units: None,
         diagnostics: Vec::new(),
     };
     let mut troubled = Vec::new();
     if opts.use_mip {
         // A better start for the MIP, and a better fallback if it finds nothing.
-        let left = deadline.saturating_duration_since(Instant::now());
-        polish_kept(&inst, &mut best, false, Instant::now() + left / 5)?;
+        polish_kept(&inst, &mut best, false, &budget.share(0.2, 0.0))?;
         // A tenth of what is left stays for splitting group shifts among members
         // and refining the roster (more when the MIP stops early on its gap).
-        let left = deadline.saturating_duration_since(Instant::now());
-        let mip_deadline = deadline - left / 10;
-        match pipeline::run(&inst, &best, opts, mip_deadline, deadline) {
+        let mip_budget = budget.share(0.9, 0.0);
+        match pipeline::run(&inst, &best, opts, &mip_budget, &budget) {
             Ok(mip) => {
                 meta.searches = mip.searches;
                 meta.model_objective = mip.model_objective;
@@ -197,8 +223,8 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
                 message: format!("MIP returned no solution ({e}); greedy roster returned"),
             }),
         }
-        if let Some(bound) = meta.bound.filter(|_| Instant::now() < deadline) {
-            let (refined, stats) = refine::refine(&inst, opts, best, bound, &troubled, deadline);
+        if let Some(bound) = meta.bound.filter(|_| !budget.over()) {
+            let (refined, stats) = refine::refine(&inst, opts, best, bound, &troubled, &budget);
             best = refined;
             if stats.improved > 0 {
                 diags.push(Diagnostic::Info {
@@ -212,10 +238,22 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         let done = meta
             .bound
             .is_some_and(|b| staged::relative_gap(best.1.objective, b) <= opts.mip_gap);
-        if !done && Instant::now() < deadline {
-            polish_kept(&inst, &mut best, true, deadline)?;
+        if !done && !budget.over() {
+            polish_kept(&inst, &mut best, true, &budget)?;
+        }
+        if budget.counts_work() && meta.status == SolverStatus::TimeLimit {
+            meta.status = SolverStatus::WorkLimit;
         }
     }
+    if budget.cut_by_clock() {
+        meta.status = meta.status.cut_by_clock();
+        diags.push(Diagnostic::Info {
+            message: "the time limit ended this solve before its work limit: the same input \
+                      may give another roster; raise time_limit_seconds for a reproducible one"
+                .into(),
+        });
+    }
+    meta.work_units = budget.ticks_spent().map(|t| t as f64 / budget::WORK_UNIT);
     let (plan, fin) = best;
     let mut all = diagnose::contract_diagnostics(&inst, &plan);
     all.extend(diagnose::shortfall_diagnostics(
@@ -243,8 +281,15 @@ pub fn export_model(
     let plan = greedy::build(&inst);
     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
     let mut start = (plan, fin);
-    let budget = Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6) / 5.0);
-    polish_kept(&inst, &mut start, false, Instant::now() + budget)?;
+    let seconds = opts.time_limit_seconds.clamp(0.0, 1e6) / 5.0;
+    let budget = match opts.work_limit {
+        Some(units) => Budget::work(
+            units / 5.0,
+            Instant::now() + Duration::from_secs_f64(seconds),
+        ),
+        None => Budget::timed(Instant::now() + Duration::from_secs_f64(seconds)),
+    };
+    polish_kept(&inst, &mut start, false, &budget)?;
     let (b, _) = model::build(&inst, &inst.groups, &start.0, &start.1, None);
     staged::write_model(&b, path).map_err(ScheduleError::Solver)
 }
@@ -254,9 +299,9 @@ fn polish_kept(
     inst: &grid::Inst,
     best: &mut (greedy::Plan, assemble::Final),
     replan_days: bool,
-    deadline: Instant,
+    budget: &Budget,
 ) -> Result<(), ScheduleError> {
-    let plan = local::polish(inst, &best.0, &best.1, replan_days, deadline);
+    let plan = local::polish(inst, &best.0, &best.1, replan_days, budget);
     let fin = assemble::assemble(inst, &plan).map_err(ScheduleError::Solver)?;
     if fin.objective < best.1.objective - 1e-6 {
         *best = (plan, fin);

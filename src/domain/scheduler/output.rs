@@ -20,6 +20,7 @@ pub(crate) struct Meta {
     pub greedy_objective: f64,
     pub solve_seconds: f64,
     pub searches: u32,
+    pub work_units: Option<f64>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -185,6 +186,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
         greedy_objective: clean(meta.greedy_objective),
         solve_seconds: meta.solve_seconds,
         searches: meta.searches,
+        work_units: meta.work_units,
         shifts,
         queues,
         kpis,

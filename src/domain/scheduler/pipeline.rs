@@ -16,9 +16,11 @@
 //!    cheapest roster is kept.
 //!
 //! A run that stops on the gap never uses the rival's solution, so it does not
-//! depend on how far the rival got: such runs stay reproducible.
+//! depend on how far the rival got: such runs stay reproducible. A work-limited
+//! solve runs no rival: how far it gets before the stages end depends on the clock.
 
 use super::assemble::{assemble, Final};
+use super::budget::Budget;
 use super::greedy::{self, Plan};
 use super::grid::Inst;
 use super::model::{self, Candidate};
@@ -88,29 +90,29 @@ struct BeforeStages {
     searching: bool,
 }
 
-/// Run the MIP phase from the polished greedy roster `start`: the solver stops by
-/// `mip_deadline`, building rosters from its solutions may take until `deadline`.
+/// Run the MIP phase from the polished greedy roster `start`: the solver stops
+/// within `mip_budget`, building rosters from its solutions may use all of `budget`.
 pub(crate) fn run(
     inst: &Inst,
     start: &(Plan, Final),
     opts: &SolveOptions,
-    mip_deadline: Instant,
-    deadline: Instant,
+    mip_budget: &Budget,
+    budget: &Budget,
 ) -> Result<Outcome, ScheduleError> {
     let stop = AtomicBool::new(false);
     let (main, rival, searches) = std::thread::scope(|s| {
         let stop = &stop;
         let mut rival = None;
         let start_a_rival_with_time = |next: BeforeStages| {
-            let left = mip_deadline.saturating_duration_since(Instant::now());
-            if rival_wanted(opts.threads, next, left) {
+            let left = Duration::from_secs_f64(mip_budget.left().min(1e6));
+            if !mip_budget.counts_work() && rival_wanted(opts.threads, next, left) {
                 rival = Some(s.spawn(move || {
                     let (b, _) = model::build(inst, &inst.groups, &start.0, &start.1, None);
-                    staged::from_warm_start(b, opts, mip_deadline, Some(stop))
+                    staged::from_warm_start(b, opts, mip_budget, Some(stop))
                 }));
             }
         };
-        let main = staged_path(inst, start, opts, mip_deadline, start_a_rival_with_time);
+        let main = staged_path(inst, start, opts, mip_budget, start_a_rival_with_time);
         stop.store(true, Ordering::Relaxed);
         let searches = 1 + u32::from(rival.is_some());
         // A rival that failed or panicked only means no rival solution.
@@ -120,7 +122,7 @@ pub(crate) fn run(
             .flatten();
         (main, rival, searches)
     });
-    finish(inst, main?, rival, searches, opts, deadline)
+    finish(inst, main?, rival, searches, opts, budget)
 }
 
 /// The main thread's share: LP, rounded roster, stages.
@@ -137,21 +139,19 @@ fn staged_path(
     inst: &Inst,
     start: &(Plan, Final),
     opts: &SolveOptions,
-    mip_deadline: Instant,
+    mip_budget: &Budget,
     before_stages: impl FnOnce(BeforeStages),
 ) -> Result<StagedPath, ScheduleError> {
     let (mut b, ys) = model::build(inst, &inst.groups, &start.0, &start.1, None);
     let lp_start = Instant::now();
-    let lp = staged::relax(&b, opts, mip_deadline).map_err(ScheduleError::Solver)?;
+    let lp = staged::relax(&b, opts, mip_budget).map_err(ScheduleError::Solver)?;
     let lp_time = lp_start.elapsed();
     let mut rounded = None;
     if let Some(lp) = &lp {
         let cols: Vec<f64> = lp.cols.iter().map(|v| v.round()).collect();
         let candidate = model::decode(&cols, &ys, &inst.groups);
-        // A third of the MIP's time at most: the stages still need theirs.
-        let now = Instant::now();
-        let until = now + mip_deadline.saturating_duration_since(now) / 3;
-        let mut built = build_roster(inst, &candidate, until)?;
+        // A third of the MIP's budget at most: the stages still need theirs.
+        let mut built = build_roster(inst, &candidate, &mip_budget.share(1.0 / 3.0, 0.0))?;
         // Rounded LP counts are no solution of the model: what the hand-out could not
         // place is no loss to report.
         built.dropped = 0;
@@ -165,7 +165,7 @@ fn staged_path(
         lp: lp_time,
         searching: !staged::warm_start_within_gap(&b, lp.as_ref(), opts.mip_gap),
     });
-    let solved = staged::search(b, lp.as_ref(), opts, mip_deadline);
+    let solved = staged::search(b, lp.as_ref(), opts, mip_budget);
     Ok(StagedPath {
         lp,
         rounded,
@@ -178,12 +178,12 @@ fn staged_path(
 fn build_roster(
     inst: &Inst,
     candidate: &Candidate,
-    deadline: Instant,
+    budget: &Budget,
 ) -> Result<Built, ScheduleError> {
-    let handed = disaggregate::disaggregate(inst, candidate, deadline);
+    let handed = disaggregate::disaggregate(inst, candidate, budget);
     let mut built = complete(inst, handed.plan)?;
     // Kept only if cheaper: a hand-out can already be at the model's optimum.
-    super::polish_kept(inst, &mut built, false, deadline)?;
+    super::polish_kept(inst, &mut built, false, budget)?;
     let (plan, fin) = built;
     Ok(Built {
         plan,
@@ -266,7 +266,7 @@ fn finish(
     rival: Option<Improved>,
     searches: u32,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: &Budget,
 ) -> Result<Outcome, ScheduleError> {
     let StagedPath {
         lp,
@@ -284,10 +284,10 @@ fn finish(
     for (k, cols) in m.candidates.iter().enumerate() {
         // The first solution always gets built (unless the LP's roster stands in);
         // later ones only in time.
-        if (k > 0 || best.is_some()) && Instant::now() >= deadline {
+        if (k > 0 || best.is_some()) && budget.over() {
             break;
         }
-        let built = build_roster(inst, &model::decode(cols, &ys, &inst.groups), deadline)?;
+        let built = build_roster(inst, &model::decode(cols, &ys, &inst.groups), budget)?;
         if best
             .as_ref()
             .is_none_or(|b| built.fin.objective < b.fin.objective - 1e-6)
@@ -501,19 +501,23 @@ mod tests {
 
     #[test]
     fn the_rival_starts_when_asked_for_and_given_time() {
-        let outcome = |p: &super::super::Problem, threads: usize, budget: Duration| {
+        // `None`: a work limit.
+        let outcome = |p: &super::super::Problem, threads: usize, budget: Option<Duration>| {
             let inst = grid::prepare(p, true).unwrap_or_else(|e| panic!("{e}"));
             let opts = SolveOptions {
                 threads,
                 ..SolveOptions::default()
             };
-            let deadline = Instant::now() + budget;
-            let out = run(&inst, &greedy_start(&inst), &opts, deadline, deadline)
+            let budget = match budget {
+                Some(seconds) => Budget::timed(Instant::now() + seconds),
+                None => Budget::work(5.0, Instant::now() + Duration::from_secs(60)),
+            };
+            let out = run(&inst, &greedy_start(&inst), &opts, &budget, &budget)
                 .unwrap_or_else(|e| panic!("{e}"));
             let objective = out.roster.as_ref().map(|b| b.fin.objective);
             (out.searches, objective)
         };
-        let budget = Duration::from_secs(5);
+        let budget = Some(Duration::from_secs(5));
         // The rounded LP is optimal here, so the stages stop on the gap: no rival.
         assert_eq!(outcome(&two_queues(), 2, budget).0, 1);
         // Here the stages search, with a rival when more than one thread is asked for.
@@ -529,7 +533,9 @@ mod tests {
             );
         }
         // With the MIP's time already spent, no root node fits: no rival.
-        assert_eq!(outcome(&p, 2, Duration::ZERO).0, 1);
+        assert_eq!(outcome(&p, 2, Some(Duration::ZERO)).0, 1);
+        // A work-limited solve never races a rival against the clock.
+        assert_eq!(outcome(&p, 2, None).0, 1);
     }
 
     #[test]
@@ -543,7 +549,7 @@ mod tests {
             &inst,
             &greedy_start(&inst),
             &opts,
-            t0 + Duration::from_secs(10),
+            &Budget::timed(t0 + Duration::from_secs(10)),
             |next| reported.push((next, t0.elapsed())),
         )
         .unwrap_or_else(|e| panic!("{e}"));

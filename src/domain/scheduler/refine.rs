@@ -12,18 +12,18 @@
 //! Neighbourhoods: first the agents below a contract minimum they could reach (even
 //! when the roster is already within the gap), then the agents of the groups the
 //! split left in trouble, then per queue (most costly mismatch first) the qualified
-//! agents who can reach its shortfall, in windows that move on every pass. It stops at the deadline, when
+//! agents who can reach its shortfall, in windows that move on every pass. It stops when its budget is spent, when
 //! the roster is within the requested gap of the bound, or after a pass without
 //! improvement.
 
 use super::assemble::{assemble, Final};
+use super::budget::Budget;
 use super::greedy::{penalty, Plan};
 use super::grid::{Group, Inst};
 use super::model;
 use super::staged;
 use super::SolveOptions;
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
 
 /// Agents freed at once: large enough for shifts to move between agents of
 /// different groups, small enough for HiGHS to close the sub-MIP in a second or two.
@@ -36,43 +36,43 @@ pub(crate) struct Stats {
     pub improved: u32,
 }
 
-/// Improve `best` until the deadline or until it is within `opts.mip_gap` of `bound`.
+/// Improve `best` within `budget` or until it is within `opts.mip_gap` of `bound`.
 pub(crate) fn refine(
     inst: &Inst,
     opts: &SolveOptions,
     mut best: (Plan, Final),
     bound: f64,
     troubled: &[usize],
-    deadline: Instant,
+    budget: &Budget,
 ) -> ((Plan, Final), Stats) {
     let mut stats = Stats::default();
     // A contract minimum the agent could reach is a promise, not a cost to trade
     // against the gap: such agents are re-solved even when the roster is close enough.
     for chunk in below_minimum(inst, &best.0).chunks(NEIGHBOURHOOD) {
-        if Instant::now() >= deadline {
+        if budget.over() {
             return (best, stats);
         }
-        step(inst, opts, &mut best, chunk, deadline, &mut stats);
+        step(inst, opts, &mut best, chunk, budget, &mut stats);
     }
     let done = |fin: &Final| staged::relative_gap(fin.objective, bound) <= opts.mip_gap;
     let mut first: Vec<usize> = troubled.to_vec();
     first.sort_unstable();
     first.dedup();
     for chunk in first.chunks(NEIGHBOURHOOD) {
-        if done(&best.1) || Instant::now() >= deadline {
+        if done(&best.1) || budget.over() {
             return (best, stats);
         }
-        step(inst, opts, &mut best, chunk, deadline, &mut stats);
+        step(inst, opts, &mut best, chunk, budget, &mut stats);
     }
     for pass in 0.. {
         let before = stats.improved;
         for q in queues_by_mismatch(inst, &best.1) {
-            if done(&best.1) || Instant::now() >= deadline {
+            if done(&best.1) || budget.over() {
                 return (best, stats);
             }
             let free = window(inst, &best.1, q, pass);
             if !free.is_empty() {
-                step(inst, opts, &mut best, &free, deadline, &mut stats);
+                step(inst, opts, &mut best, &free, budget, &mut stats);
             }
         }
         if stats.improved == before {
@@ -166,7 +166,7 @@ fn step(
     opts: &SolveOptions,
     best: &mut (Plan, Final),
     free: &[usize],
-    deadline: Instant,
+    budget: &Budget,
     stats: &mut Stats,
 ) {
     stats.steps += 1;
@@ -192,14 +192,14 @@ fn step(
         })
         .collect();
     let (b, cols) = model::build(inst, &groups, plan, fin, Some(&others));
-    let left = deadline.saturating_duration_since(Instant::now());
-    let slice = deadline.min(Instant::now() + (left / 6).max(Duration::from_secs(1)));
+    let left = budget.left();
+    let slice = budget.share(1.0 / 6.0, 1.0);
     let sub = SolveOptions {
         mip_gap: 1e-3,
         verbose: false,
         ..opts.clone()
     };
-    let Ok(Some(improved)) = staged::from_warm_start(b, &sub, slice, None) else {
+    let Ok(Some(improved)) = staged::from_warm_start(b, &sub, &slice, None) else {
         return;
     };
     let cand = model::decode(&improved.cols, &cols, &groups);
@@ -230,13 +230,12 @@ fn step(
     };
     if opts.verbose {
         eprintln!(
-            "refine: {} agents, model {:.1} from {:.1}, roster {:.1} -> {:.1}, {:?} left",
+            "refine: {} agents, model {:.1} from {:.1}, roster {:.1} -> {:.1}, {left:.2} left",
             free.len(),
             improved.objective,
             improved.warm_objective,
             fin.objective,
             next_fin.objective,
-            left
         );
     }
     if next_fin.objective < fin.objective - 1e-6 {
@@ -250,6 +249,7 @@ mod tests {
     use super::super::testkit::*;
     use super::super::{grid, Problem};
     use super::*;
+    use std::time::{Duration, Instant};
 
     /// Three identical agents, two needed 09-17 every day, 8-h shifts only.
     fn two_a_day() -> Problem {
@@ -281,8 +281,8 @@ mod tests {
     }
 
     /// Thirty seconds from now: far more than these instances need.
-    fn ample() -> Instant {
-        Instant::now() + Duration::from_secs(30)
+    fn ample() -> Budget {
+        Budget::timed(Instant::now() + Duration::from_secs(30))
     }
 
     #[test]
@@ -296,7 +296,7 @@ mod tests {
             mip_gap: 0.0,
             ..Default::default()
         };
-        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), 112.0, &[0, 1, 2], ample());
+        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), 112.0, &[0, 1, 2], &ample());
         // Fourteen 8-h shifts: paid hours only, every agent within five shifts.
         assert_eq!(fin.objective, 112.0);
         assert!(stats.improved >= 1);
@@ -313,7 +313,7 @@ mod tests {
         let before = fin.objective;
         // The bound equals the objective: only the minimum makes refinement work.
         let opts = SolveOptions::default();
-        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[], ample());
+        let ((plan, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[], &ample());
         assert_eq!(stats.steps, 1);
         assert_eq!(plan.states[0].week_hours(0), 40.0);
         assert!(fin.objective < before);
@@ -326,7 +326,7 @@ mod tests {
         let (empty, fin) = empty_roster(&inst);
         let before = fin.objective;
         let opts = SolveOptions::default();
-        let ((_, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[0], ample());
+        let ((_, fin), stats) = refine(&inst, &opts, (empty, fin), before, &[0], &ample());
         assert_eq!(stats, Stats::default());
         assert_eq!(fin.objective, before);
     }

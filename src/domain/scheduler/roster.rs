@@ -13,8 +13,21 @@ pub enum SolverStatus {
     GapLimit,
     /// MIP stopped at the time limit with an incumbent.
     TimeLimit,
+    /// MIP stopped at the work limit with an incumbent: the same input and options
+    /// give the same roster.
+    WorkLimit,
     /// The greedy roster is returned (MIP disabled, failed, or not better).
     GreedyFallback,
+}
+
+impl SolverStatus {
+    /// The status of a work-limited solve the clock ended first.
+    pub fn cut_by_clock(self) -> Self {
+        match self {
+            SolverStatus::WorkLimit => SolverStatus::TimeLimit,
+            other => other,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -200,6 +213,9 @@ pub struct Roster {
     /// search and the time left holds its root node).
     #[serde(default)]
     pub searches: u32,
+    /// Work the solve counted, in work units, when it ran under a work limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_units: Option<f64>,
     pub shifts: Vec<ShiftOut>,
     pub queues: Vec<QueueCoverage>,
     pub kpis: Kpis,

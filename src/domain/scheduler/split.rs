@@ -5,20 +5,20 @@
 //! many of the wanted shifts (weighted by their hours) as the rules allow, with
 //! contract minimums and the fairness spread priced as in the main model.
 
+use super::budget::Budget;
 use super::contract_rows::{add_contract_rows, spread_unsocial, Builder, Counts};
 use super::grid::Inst;
 use super::options::{Opt, UNSOCIAL_KINDS};
 use good_lp::{highs, variable, SolverModel, Variable};
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 /// Per member of group `gi` (in member order): the options it works. `None` when
-/// HiGHS found no solution in time.
+/// HiGHS found no solution within `budget`.
 pub(crate) fn split_group(
     inst: &Inst,
     gi: usize,
     counts: &[u32],
-    deadline: Instant,
+    budget: &Budget,
 ) -> Option<Vec<Vec<usize>>> {
     let g = &inst.groups[gi];
     let w = &inst.p.weights;
@@ -72,26 +72,23 @@ pub(crate) fn split_group(
     for (j, e) in taken.into_iter().enumerate() {
         b.cons.push(e.leq(f64::from(counts[wanted[j]])));
     }
-    let left = deadline
-        .saturating_duration_since(Instant::now())
-        .as_secs_f64();
-    if left < 0.05 {
+    if budget.left() < 0.05 {
         return None;
     }
     let Builder {
         vars, obj, cons, ..
     } = b;
+    let size = vars.len() + cons.len();
     let mut problem = vars.minimise(obj).using(highs);
     for c in cons {
         problem.add_constraint(c);
     }
     let mut model = problem.try_into_inner().ok()?;
     model.set_option("output_flag", false);
-    model.set_option("time_limit", left);
     model.set_option("threads", 1);
     model.set_option("random_seed", 0);
     model.set_option("mip_rel_gap", 1e-4);
-    let solved = model.try_solve().ok()?;
+    let solved = super::staged::solve_within(model, size, budget, None).ok()?;
     if solved
         .int_info_value(c"primal_solution_status")
         .unwrap_or(0)

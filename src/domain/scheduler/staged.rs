@@ -21,12 +21,13 @@
 //! pipeline runs beside the stages ([`from_warm_start`]) and stops through
 //! [`super::highs_ffi`].
 
+use super::budget::Budget;
 use super::contract_rows::Builder;
+use super::highs_ffi::{Interrupt, WorkLimit};
 use super::roster::SolverStatus;
 use super::SolveOptions;
 use good_lp::{highs, variable, Constraint, Expression, ProblemVariables, SolverModel};
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 
 pub(crate) struct Solved {
     /// (value per column in the order the variables were added, model objective):
@@ -59,10 +60,72 @@ struct Run {
     optimal: bool,
 }
 
-fn seconds_left(deadline: Instant) -> f64 {
-    deadline
-        .saturating_duration_since(Instant::now())
-        .as_secs_f64()
+/// Ticks of work (see [`super::budget`]) one simplex iteration inside a HiGHS run on a
+/// model with `size` rows and columns counts. Measured on the reference machine: 175 to
+/// 330 µs an iteration, from sub-MIPs of a few hundred rows and columns to the S
+/// benchmark's MIP of 21 000.
+fn ticks_per_iteration(size: usize) -> u64 {
+    250 + size as u64 / 200
+}
+
+/// Ticks of one interior-point iteration: a factorisation of the whole model (S's LP:
+/// 40 ms an iteration for 21 000 rows and columns, M's 59 ms for 37 000).
+fn ticks_per_ipm_iteration(size: usize) -> u64 {
+    2 * size as u64
+}
+
+/// Ticks of one check of a MIP's limits on a model with `size` rows and columns: a
+/// root separation round or a node, each a pass over the model (which is also where the
+/// root's analytic centre and central rounding, which do no simplex iterations, show).
+fn ticks_per_check(size: usize) -> u64 {
+    CHECK_TICKS_PER_ROW * size as u64
+}
+
+/// See [`ticks_per_check`].
+const CHECK_TICKS_PER_ROW: u64 = 15;
+
+/// Solve `model`, which has `size` rows and columns, within `budget`: its clock as
+/// HiGHS's time limit; its work through the interrupt callback (with `stop`); the work
+/// done is charged to it, setting up the model included.
+pub(crate) fn solve_within(
+    mut model: ::highs::Model,
+    size: usize,
+    budget: &Budget,
+    stop: Option<&AtomicBool>,
+) -> Result<::highs::SolvedModel, String> {
+    set_option(
+        &mut model,
+        "time_limit",
+        budget.seconds_to_hard_cap().max(0.2),
+    )?;
+    let when = Interrupt {
+        stop,
+        work: budget.ticks_left().map(|limit| WorkLimit {
+            per_iteration: ticks_per_iteration(size),
+            per_check: ticks_per_check(size),
+            limit,
+            checks: AtomicU64::new(0),
+        }),
+    };
+    if when.stop.is_some() || when.work.is_some() {
+        // SAFETY: `model` is a live HiGHS instance, and `when` lives until the end of
+        // this function, which ends with the one solve this instance runs.
+        unsafe { super::highs_ffi::interrupt_on(model.as_mut_ptr(), &when)? };
+    }
+    let solved = model.try_solve().map_err(|e| format!("{e:?}"));
+    let mut ticks = size as u64;
+    if let (Ok(solved), Some(work)) = (&solved, &when.work) {
+        let count = |name: &std::ffi::CStr| {
+            u64::try_from(solved.int_info_value(name).unwrap_or(0)).unwrap_or(0)
+        };
+        let simplex = count(c"simplex_iteration_count") + count(c"crossover_iteration_count");
+        let ipm = count(c"ipm_iteration_count");
+        ticks += work.ticks(simplex) + ipm * ticks_per_ipm_iteration(size);
+    }
+    budget.charge(ticks);
+    // HiGHS stopped by its time limit ends a work-limited solve on the clock.
+    budget.clock_ended();
+    solved
 }
 
 /// Set a HiGHS option; a value HiGHS refuses is an error where the highs crate's
@@ -84,7 +147,7 @@ fn run(
     obj: &Expression,
     cons: &[Constraint],
     opts: &SolveOptions,
-    seconds: f64,
+    budget: &Budget,
     how: How<'_>,
 ) -> Result<Option<Run>, String> {
     let mut shaped = ProblemVariables::new();
@@ -100,7 +163,6 @@ fn run(
     // range: an error then, where `set_option` would panic.
     set_option(&mut model, "output_flag", opts.verbose)?;
     set_option(&mut model, "log_to_console", opts.verbose)?;
-    set_option(&mut model, "time_limit", seconds.max(0.2))?;
     set_option(&mut model, "mip_rel_gap", opts.mip_gap)?;
     set_option(&mut model, "threads", 1)?;
     set_option(&mut model, "random_seed", opts.seed)?;
@@ -116,12 +178,8 @@ fn run(
         // models several times faster than the dual simplex (L: 17 s against 57 s).
         set_option(&mut model, "solver", "ipm")?;
     }
-    if let Some(stop) = how.stop {
-        // SAFETY: `model` is a live HiGHS instance, and `stop` is borrowed for this
-        // whole function, which ends with the one solve this instance runs.
-        unsafe { super::highs_ffi::interrupt_on(model.as_mut_ptr(), stop)? };
-    }
-    let solved = model.try_solve().map_err(|e| format!("{e:?}"))?;
+    let size = vars.len() + cons.len();
+    let solved = solve_within(model, size, budget, how.stop)?;
     if solved
         .int_info_value(c"primal_solution_status")
         .unwrap_or(0)
@@ -159,7 +217,7 @@ pub(crate) struct Improved {
     pub bound: f64,
 }
 
-/// One MIP run of the whole model from its warm start, until the deadline or until
+/// One MIP run of the whole model from its warm start, within `budget` or until
 /// `stop` is set. For re-optimising a part of a roster whose current shifts are
 /// already a good incumbent (HiGHS's improvement heuristics start from it at once),
 /// and as the rival of the stages: on small models HiGHS's own search finds better
@@ -168,7 +226,7 @@ pub(crate) struct Improved {
 pub(crate) fn from_warm_start(
     b: Builder,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: &Budget,
     stop: Option<&AtomicBool>,
 ) -> Result<Option<Improved>, String> {
     let Builder {
@@ -188,7 +246,7 @@ pub(crate) fn from_warm_start(
         &obj,
         &cons,
         opts,
-        seconds_left(deadline),
+        budget,
         How {
             warm: Some(&warm),
             stop,
@@ -240,10 +298,12 @@ pub(crate) struct Relaxed {
 /// Solve the LP relaxation of `b`: the interior-point method with crossover to a
 /// vertex (RENS and rounding want one), several times faster than the dual simplex
 /// on these models (L: 17 s against 57 s). `None` when it does not finish in time.
+/// HiGHS's interior-point solver hears no work limit: the LP runs to its end, or to
+/// the clock.
 pub(crate) fn relax(
     b: &Builder,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: &Budget,
 ) -> Result<Option<Relaxed>, String> {
     let relaxed =
         |_: usize, d: &good_lp::VariableDefinition| variable().min(d.get_min()).max(d.get_max());
@@ -253,15 +313,7 @@ pub(crate) fn relax(
         interior_point: true,
         ..How::default()
     };
-    let lp = run(
-        &b.vars,
-        &relaxed,
-        &b.obj,
-        &cons,
-        opts,
-        seconds_left(deadline),
-        how,
-    )?;
+    let lp = run(&b.vars, &relaxed, &b.obj, &cons, opts, budget, how)?;
     Ok(lp.filter(|r| r.optimal).map(|r| Relaxed {
         cols: r.cols,
         bound: r.objective,
@@ -280,12 +332,12 @@ fn within_gap(objective: f64, bound: f64, mip_gap: f64) -> bool {
 }
 
 /// The MIP stages after the LP relaxation `lp` (see the module docs), from the
-/// warm start in `b`, until the deadline.
+/// warm start in `b`, within `budget`.
 pub(crate) fn search(
     b: Builder,
     lp: Option<&Relaxed>,
     opts: &SolveOptions,
-    deadline: Instant,
+    budget: &Budget,
 ) -> Result<Solved, String> {
     let Builder {
         vars,
@@ -327,7 +379,7 @@ pub(crate) fn search(
             &obj,
             &cons,
             opts,
-            seconds_left(deadline) * share,
+            &budget.share(share, 0.0),
             How::default(),
         )? {
             found.push((r.cols, r.objective));
@@ -342,7 +394,7 @@ pub(crate) fn search(
                 &obj,
                 &cons[..loose],
                 opts,
-                seconds_left(deadline) * 0.5,
+                &budget.share(0.5, 0.0),
                 How::default(),
             )? {
                 loose_found.push((r.cols, r.objective));
@@ -353,7 +405,7 @@ pub(crate) fn search(
     let best_so_far = found
         .first()
         .map_or(warm_objective, |(_, o)| o.min(warm_objective));
-    if relative_gap(best_so_far, lp_bound) > opts.mip_gap && seconds_left(deadline) > 0.2 {
+    if relative_gap(best_so_far, lp_bound) > opts.mip_gap && budget.left() > 0.2 {
         let start = match found.first() {
             Some((c, o)) if *o < warm_objective => &c[..],
             _ => &warm[..],
@@ -364,7 +416,7 @@ pub(crate) fn search(
             &obj,
             &cons,
             opts,
-            seconds_left(deadline),
+            budget,
             How {
                 warm: Some(start),
                 ..How::default()
@@ -430,6 +482,7 @@ pub(crate) fn status_of(gap: f64, mip_gap: f64) -> SolverStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn a_stage_worse_than_the_warm_start_never_worsens_the_reported_objective() {
@@ -510,8 +563,7 @@ mod tests {
             mip_gap: -1.0,
             ..SolveOptions::default()
         };
-        let far = Instant::now() + std::time::Duration::from_secs(600);
-        match from_warm_start(knapsack(), &opts, far, None) {
+        match from_warm_start(knapsack(), &opts, &far(), None) {
             Err(e) => assert!(e.contains("mip_rel_gap"), "{e}"),
             Ok(r) => panic!("solved with a negative gap: {:?}", r.map(|r| r.objective)),
         }
@@ -520,14 +572,45 @@ mod tests {
     #[test]
     fn a_set_stop_flag_ends_the_whole_model_run_at_once() {
         let opts = SolveOptions::default();
-        let far = Instant::now() + std::time::Duration::from_secs(600);
-        let solved = from_warm_start(knapsack(), &opts, far, Some(&AtomicBool::new(false)))
+        let solved = from_warm_start(knapsack(), &opts, &far(), Some(&AtomicBool::new(false)))
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_else(|| panic!("no solution"));
         assert!(solved.objective < -100.0, "{}", solved.objective);
         // Stopped before it starts: HiGHS hands back the warm start, not a search result.
-        let stopped = from_warm_start(knapsack(), &opts, far, Some(&AtomicBool::new(true)))
+        let stopped = from_warm_start(knapsack(), &opts, &far(), Some(&AtomicBool::new(true)))
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(stopped.is_none_or(|r| r.objective == 0.0));
+    }
+
+    /// Ten minutes on the clock: far more than the knapsack needs.
+    fn far() -> Budget {
+        Budget::timed(Instant::now() + std::time::Duration::from_secs(600))
+    }
+
+    /// The knapsack from its empty warm start, HiGHS stopped by a work limit of
+    /// `units`: (objective, ticks charged).
+    fn knapsack_within(units: f64) -> (f64, u64) {
+        let hard = Instant::now() + std::time::Duration::from_secs(600);
+        let budget = Budget::work(units, hard);
+        let r = from_warm_start(knapsack(), &SolveOptions::default(), &budget, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!budget.cut_by_clock());
+        let ticks = budget.ticks_spent().unwrap_or_default();
+        (r.map_or(0.0, |r| r.objective), ticks)
+    }
+
+    #[test]
+    fn a_work_limit_stops_highs_at_the_same_point_every_run() {
+        let (unlimited, full_work) = knapsack_within(1e6);
+        assert!(unlimited < -100.0, "{unlimited}");
+        // A work limit of a tenth of what the whole search took stops it early.
+        let tenth = full_work as f64 / 10.0 / super::super::budget::WORK_UNIT;
+        let (stopped, stopped_work) = knapsack_within(tenth);
+        assert!(stopped_work < full_work, "{stopped_work} of {full_work}");
+        assert!(stopped >= unlimited);
+        // And at the same solution, with the same work counted, run after run.
+        for _ in 0..3 {
+            assert_eq!(knapsack_within(tenth), (stopped, stopped_work));
+        }
     }
 }

@@ -219,8 +219,9 @@ fn pinned_shift_kept() {
     assert_eq!(r.shifts.len(), 5);
 }
 
-#[test]
-fn deterministic() {
+/// Two queues over a week, four agents (two bilingual) on 8-h shifts with a meal break
+/// or 4-h shifts.
+fn two_queues_four_agents(agents: usize) -> Problem {
     let n = 336;
     let q1 = queue("en", "en", n, |i| {
         if (16..40).contains(&(i % 48)) {
@@ -236,7 +237,7 @@ fn deterministic() {
             0.0
         }
     });
-    let agents = (0..4)
+    let agents = (0..agents)
         .map(|k| {
             agent(
                 &format!("a{k}"),
@@ -254,7 +255,12 @@ fn deterministic() {
         window_start_minutes: 180,
         window_end_minutes: 300,
     });
-    let p = problem(MON, vec![q1, q2], agents, vec![t8, template("4h", 4, 30)]);
+    problem(MON, vec![q1, q2], agents, vec![t8, template("4h", 4, 30)])
+}
+
+#[test]
+fn deterministic() {
+    let p = two_queues_four_agents(4);
     // Stopping on the gap (not the clock) makes the MIP path deterministic.
     let opts = SolveOptions {
         time_limit_seconds: 60.0,
@@ -273,6 +279,65 @@ fn deterministic() {
         .shifts
         .iter()
         .all(|s| s.template_id.as_deref() != Some("8h") || s.breaks.len() == 1));
+}
+
+/// Solves `p` with `opts`; the roster without its solve time, as JSON.
+fn roster_json(p: &Problem, opts: &SolveOptions) -> (Roster, String) {
+    let mut r = solve_with(p, opts);
+    r.solve_seconds = 0.0;
+    let json = serde_json::to_string(&r).unwrap_or_else(|e| panic!("{e}"));
+    (r, json)
+}
+
+#[test]
+fn a_work_limit_gives_the_same_roster_every_run() {
+    // Too large to prove optimal in the work given: the solve stops on its work limit, in
+    // every phase at the same point, so it gives the same roster every run, whatever else
+    // the machine is doing (the tests beside it run in parallel).
+    let p = two_queues_four_agents(12);
+    let opts = SolveOptions {
+        time_limit_seconds: 600.0,
+        work_limit: Some(0.5),
+        mip_gap: 0.0,
+        ..Default::default()
+    };
+    let (first, json) = roster_json(&p, &opts);
+    assert!(
+        !matches!(first.status, SolverStatus::Optimal | SolverStatus::GapLimit),
+        "{:?}",
+        first.status
+    );
+    assert_eq!(first.searches, 1, "no rival races the clock");
+    let work = first.work_units.unwrap_or_default();
+    assert!(work >= 0.5, "stopped on its work limit, after {work} units");
+    for run in 1..3 {
+        let (again, again_json) = roster_json(&p, &opts);
+        assert_eq!(again.work_units, first.work_units, "run {run}");
+        assert!(again_json == json, "run {run} gave another roster");
+    }
+    // More work finds a roster at least as good.
+    let more = SolveOptions {
+        work_limit: Some(5.0),
+        ..opts
+    };
+    assert!(roster_json(&p, &more).0.objective <= first.objective + 1e-6);
+}
+
+#[test]
+fn a_work_limited_solve_the_clock_ends_says_so() {
+    let p = two_queues_four_agents(12);
+    let opts = SolveOptions {
+        time_limit_seconds: 0.0,
+        work_limit: Some(1000.0),
+        mip_gap: 0.0,
+        ..Default::default()
+    };
+    let (r, _) = roster_json(&p, &opts);
+    assert_ne!(r.status, SolverStatus::WorkLimit);
+    assert!(r.diagnostics.iter().any(|d| matches!(
+        d,
+        Diagnostic::Info { message } if message.contains("before its work limit")
+    )));
 }
 
 #[test]
@@ -464,6 +529,20 @@ fn json_body_and_edge_inputs_never_panic() {
                 ..defaults()
             },
             "time_limit_seconds",
+        ),
+        (
+            SolveOptions {
+                work_limit: Some(-1.0),
+                ..defaults()
+            },
+            "work_limit",
+        ),
+        (
+            SolveOptions {
+                work_limit: Some(f64::NAN),
+                ..defaults()
+            },
+            "work_limit",
         ),
     ] {
         match solve(&p, &opts) {
