@@ -171,6 +171,7 @@ fn seed(pool: &DbPool) -> Result<String, Box<dyn std::error::Error>> {
             problem: None,
             edited_at: None,
             weights: None,
+            work_limit: None,
         },
     )?;
     Ok(id)

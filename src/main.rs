@@ -60,6 +60,11 @@ enum Command {
         /// Relative MIP gap at which to stop.
         #[arg(long, default_value_t = 0.01)]
         mip_gap: f64,
+        /// Stop on work done rather than the clock, in work units (about a second of search each
+        /// on the reference machine): the same input then gives the same roster on any machine,
+        /// unless --time-limit, still a hard cap, ends the solve first (the roster says so).
+        #[arg(long)]
+        work_limit: Option<f64>,
         /// Searches side by side (1 = the staged MIP alone; 2 adds HiGHS alone on the whole model).
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=MAX_SEARCHES as i64))]
         threads: u16,
@@ -104,8 +109,19 @@ fn main() -> anyhow::Result<()> {
             output,
             time_limit,
             mip_gap,
+            work_limit,
             threads,
-        } => solve(&input, &output, time_limit, mip_gap, usize::from(threads)),
+        } => solve(
+            &input,
+            &output,
+            chatroster::domain::scheduler::SolveOptions {
+                time_limit_seconds: time_limit,
+                mip_gap,
+                work_limit,
+                threads: usize::from(threads),
+                ..Default::default()
+            },
+        ),
         Command::CreateManager {
             email,
             password_stdin,
@@ -247,19 +263,12 @@ fn backtest(
 fn solve(
     input: &std::path::Path,
     output: &std::path::Path,
-    time_limit: f64,
-    mip_gap: f64,
-    threads: usize,
+    options: chatroster::domain::scheduler::SolveOptions,
 ) -> anyhow::Result<()> {
-    use chatroster::domain::scheduler::{self, Problem, SolveOptions};
+    use chatroster::domain::scheduler::{self, Problem};
     use indicatif::{ProgressBar, ProgressStyle};
-    let options = SolveOptions {
-        time_limit_seconds: time_limit,
-        mip_gap,
-        threads,
-        ..SolveOptions::default()
-    };
     options.check()?;
+    let time_limit = options.time_limit_seconds;
     // The solver accepts a limit of 0 (the greedy roster alone); a command asked to solve
     // wants time for the MIP.
     if time_limit <= 0.0 {
@@ -300,8 +309,11 @@ fn solve(
     let violations = scheduler::validate(&problem, &roster);
     std::fs::write(output, serde_json::to_string_pretty(&roster)?)
         .with_context(|| format!("cannot write {}", output.display()))?;
+    let work = roster
+        .work_units
+        .map_or(String::new(), |w| format!(", {w:.2} work units"));
     println!(
-        "{:?}: objective {:.1}, bound {}, gap {}, coverage {:.1}%, {} shifts, {} diagnostics, {} hard-rule violations -> {}",
+        "{:?}: objective {:.1}, bound {}, gap {}, coverage {:.1}%, {} shifts, {} diagnostics, {} hard-rule violations{work} -> {}",
         roster.status,
         roster.objective,
         roster.bound.map_or("-".into(), |b| format!("{b:.1}")),

@@ -199,6 +199,8 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
         (json!({"weights": {"over": -1}}), "weights"),
         (json!({"weights": {"under": [100, 50, 400]}}), "weights"),
         (json!({"time_limit_seconds": 5}), "time_limit_seconds"),
+        (json!({"work_limit": -1}), "work_limit"),
+        (json!({"work_limit": 1e9}), "work_limit"),
     ] {
         let r = app.post(&path, Some(m), body).await;
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
@@ -226,7 +228,7 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
         .post(
             &path,
             Some(m),
-            json!({"weights": {"fairness": 3, "over": 6}, "time_limit_seconds": 20}),
+            json!({"weights": {"fairness": 3, "over": 6}, "time_limit_seconds": 20, "work_limit": 3}),
         )
         .await;
     assert_eq!(job.status, StatusCode::ACCEPTED, "{:?}", job.body);
@@ -244,6 +246,10 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
         "omitted: default"
     );
     assert_eq!(solved["time_limit_seconds"], json!(20.0));
+    assert_eq!(solved["work_limit"], json!(3.0));
+    assert!(solved["roster"]["work_units"]
+        .as_f64()
+        .is_some_and(|w| w > 0.0));
     let stored = chatroster::db::schedules::get(&mut app.pool.get().unwrap(), id).unwrap();
     let problem: chatroster::domain::scheduler::Problem =
         serde_json::from_str(stored.problem.as_deref().unwrap()).unwrap();
@@ -262,6 +268,14 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
     let again = wait_solved(app, m, id).await;
     assert_eq!(again["weights"]["fairness"], json!(3.0));
     assert_eq!(again["time_limit_seconds"], json!(20.0));
+    assert_eq!(again["work_limit"], json!(3.0));
+    // Nothing changed but the solve itself: with a work limit, the very same roster.
+    let roster_of = |s: &serde_json::Value| {
+        let mut r = s["roster"].clone();
+        r["solve_seconds"] = json!(0.0);
+        r
+    };
+    assert_eq!(roster_of(&again), roster_of(&solved));
     let pinned = again["roster"]["shifts"]
         .as_array()
         .unwrap()
@@ -269,6 +283,14 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
         .filter(|s| s["pinned"] == true)
         .count();
     assert_eq!(pinned, 1);
+
+    // `null` goes back to stopping on the time limit.
+    let timed = app.post(&path, Some(m), json!({"work_limit": null})).await;
+    assert_eq!(timed.status, StatusCode::ACCEPTED, "{:?}", timed.body);
+    let timed = wait_solved(app, m, id).await;
+    assert_eq!(timed["work_limit"], json!(null));
+    assert!(timed["roster"].get("work_units").is_none());
+    assert_eq!(timed["weights"]["fairness"], json!(3.0));
 }
 
 both_backends!(

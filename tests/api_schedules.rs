@@ -100,6 +100,10 @@ async fn solve_from_stored_data(app: TestApp) {
             "time_limit_seconds",
         ),
         (
+            json!({"from": "2026-03-02", "weeks": 1, "work_limit": -3}),
+            "work_limit",
+        ),
+        (
             json!({"from": "2026-03-02", "weeks": 1, "weights": {"over": -1}}),
             "weights",
         ),
@@ -224,14 +228,19 @@ async fn stored_preferences_reach_the_solver(app: TestApp) {
             "/api/v1/schedules",
             Some(&m),
             json!({"from": "2026-03-02", "weeks": 1, "time_limit_seconds": 10,
-                   "weights": {"fairness": 2, "over": 4}}),
+                   "weights": {"fairness": 2, "over": 4}, "work_limit": 2}),
         )
         .await;
     assert_eq!(created.status, StatusCode::ACCEPTED, "{:?}", created.body);
+    assert_eq!(created.body["work_limit"], json!(2.0));
     assert_eq!(created.body["weights"]["fairness"], json!(2.0));
     assert_eq!(created.body["weights"]["paid_hour"], json!(1.0));
     let schedule_id = created.body["id"].as_str().unwrap().to_string();
     let schedule = common::roster::wait_solved(&app, &m, &schedule_id).await;
+    // Solved on work done: the roster says how much it counted.
+    assert!(schedule["roster"]["work_units"]
+        .as_f64()
+        .is_some_and(|w| w > 0.0));
     let stored =
         chatroster::db::schedules::get(&mut app.pool.get().unwrap(), &schedule_id).unwrap();
     let problem: Problem = serde_json::from_str(stored.problem.as_deref().unwrap()).unwrap();

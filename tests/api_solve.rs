@@ -102,6 +102,52 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
     );
 });
 
+/// The roster of a solve without its solve time, which no two runs share.
+fn without_solve_time(mut roster: Value) -> Value {
+    roster["solve_seconds"] = json!(0.0);
+    roster
+}
+
+both_backends!(
+    solve_with_a_work_limit_gives_the_same_roster_again,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let url = "/api/v1/solve?time_limit_seconds=60&work_limit=2";
+        let first = app.post(url, Some(&m), problem()).await;
+        assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
+        assert_eq!(first.body["violations"], json!([]));
+        let roster = &first.body["roster"];
+        // No second search races the clock, though the default allows two (see above).
+        assert_eq!(roster["searches"], 1, "{}", roster["searches"]);
+        let work = roster["work_units"].as_f64().unwrap();
+        assert!(work > 0.0 && work.is_finite(), "{work}");
+        let again = app.post(url, Some(&m), problem()).await;
+        assert_eq!(
+            without_solve_time(again.body["roster"].clone()),
+            without_solve_time(roster.clone())
+        );
+        // A clock-limited solve counts no work.
+        let timed = app
+            .post("/api/v1/solve?time_limit_seconds=20", Some(&m), problem())
+            .await;
+        assert!(timed.body["roster"].get("work_units").is_none());
+        for bad in ["-1", "1e9", "NaN"] {
+            let refused = app
+                .post(
+                    &format!("/api/v1/solve?work_limit={bad}"),
+                    Some(&m),
+                    problem(),
+                )
+                .await;
+            assert_problem(
+                &refused,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("work_limit"),
+            );
+        }
+    }
+);
+
 both_backends!(
     solve_reports_the_service_level_its_agents_reach,
     |app: TestApp| async move {
@@ -260,6 +306,22 @@ fn solve_command_writes_the_roster() {
     assert!(
         single["gap"].as_f64().is_some_and(|g| g <= 0.01),
         "{single}"
+    );
+
+    // A work limit: the same roster run after run, with the work it counted.
+    let (out, limited) = run_solve_command(dir.path(), &["--work-limit", "2"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("work units"));
+    let limited = limited.expect("roster file written");
+    assert_eq!(limited["searches"], 1, "{}", limited["searches"]);
+    let (_, again) = run_solve_command(dir.path(), &["--work-limit", "2"]);
+    assert_eq!(
+        without_solve_time(again.expect("roster file written")),
+        without_solve_time(limited)
     );
 
     let (out, none) = run_solve_command(dir.path(), &["--threads", "0"]);

@@ -28,6 +28,8 @@ pub struct ScheduleRow {
     pub edited_at: Option<NaiveDateTime>,
     /// The objective weights as JSON; `None` = the defaults.
     pub weights: Option<String>,
+    /// Work units the solve may spend (a reproducible roster); `None` = stopped by the time limit.
+    pub work_limit: Option<f64>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &ScheduleRow) -> DbResult<()> {
@@ -128,13 +130,14 @@ pub fn store_edit(
     Ok((n == 1).then_some(t))
 }
 
-/// Replaces the objective weights (JSON) and the time limit a schedule is solved with; `None`
-/// leaves that setting as it is.
+/// Replaces the objective weights (JSON), the time limit and the work limit a schedule is solved
+/// with; `None` leaves that setting as it is (`Some(None)` clears the work limit).
 pub fn set_solve_settings(
     conn: &mut DbConnection,
     id: &str,
     weights: Option<&str>,
     time_limit_seconds: Option<f64>,
+    work_limit: Option<Option<f64>>,
 ) -> DbResult<()> {
     if let Some(w) = weights {
         diesel::update(schedules::table.find(id))
@@ -144,6 +147,11 @@ pub fn set_solve_settings(
     if let Some(t) = time_limit_seconds {
         diesel::update(schedules::table.find(id))
             .set(schedules::time_limit_seconds.eq(t))
+            .execute(conn)?;
+    }
+    if let Some(w) = work_limit {
+        diesel::update(schedules::table.find(id))
+            .set(schedules::work_limit.eq(w))
             .execute(conn)?;
     }
     Ok(())

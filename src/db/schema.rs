@@ -185,6 +185,7 @@ diesel::table! {
         problem -> Nullable<Text>,
         edited_at -> Nullable<Timestamp>,
         weights -> Nullable<Text>,
+        work_limit -> Nullable<Double>,
     }
 }
 

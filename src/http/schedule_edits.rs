@@ -6,7 +6,7 @@
 use super::auth::Authenticated;
 use super::body::optional_json;
 use super::problem::{missing, ApiError, Problem};
-use super::schedules::{check_time_limit, check_weights};
+use super::schedules::{check_time_limit, check_weights, check_work_limit};
 use super::{run_db, AppState};
 use crate::db;
 use crate::domain::scheduler::edit::Edit;
@@ -222,6 +222,17 @@ pub struct ResolveScheduleInput {
     /// Solver time limit in seconds (10 to 600) for this and every later solve.
     #[serde(default)]
     pub time_limit_seconds: Option<f64>,
+    /// Solver work limit in work units (0 to 100000) for this and every later solve, which then
+    /// stops on work done and gives the same roster for the same input; `null` goes back to
+    /// stopping on the time limit.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>)]
+    pub work_limit: Option<Option<f64>>,
+}
+
+/// A field that is present, even as `null`, is `Some`: an absent one stays `None` (its default).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
 }
 
 /// Solves the schedule again from the current requirements and agents, keeping its locked shifts;
@@ -247,11 +258,15 @@ pub async fn resolve(
     if let Some(seconds) = input.time_limit_seconds {
         check_time_limit(&mut errors, seconds);
     }
+    if let Some(Some(units)) = input.work_limit {
+        check_work_limit(&mut errors, units);
+    }
     check_weights(&mut errors, input.weights.as_ref());
     errors.finish(|| Some(()))?;
     let changes = SolveSettings {
         weights: input.weights,
         time_limit_seconds: input.time_limit_seconds,
+        work_limit: input.work_limit,
     };
     let id = path.into_inner();
     let user = auth.user.id.clone();

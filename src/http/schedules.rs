@@ -6,7 +6,7 @@ use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, schedules::ScheduleRow};
-use crate::domain::scheduler::{ScheduleError, Weights};
+use crate::domain::scheduler::{ScheduleError, Weights, WORK_LIMIT_RANGE};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::jobs::JobView;
@@ -37,6 +37,12 @@ pub struct ScheduleInput {
     /// Solver time limit in seconds (10 to 600, default 60).
     #[serde(default)]
     pub time_limit_seconds: Option<f64>,
+    /// Stop the solve on work done rather than on the clock, in work units (0 to 100000; about a
+    /// second of search each on the reference machine): solving the same schedule again gives the
+    /// same roster, unless the time limit, still a hard cap, ends a solve first (its roster says so).
+    /// Omit to stop on the time limit. Kept for every re-solve of the schedule.
+    #[serde(default)]
+    pub work_limit: Option<f64>,
     /// Objective weights (per agent-hour unless noted); omitted ones keep their documented
     /// defaults. Kept for every re-solve of the schedule.
     #[serde(default)]
@@ -58,6 +64,8 @@ pub struct ScheduleView {
     pub weights: Weights,
     /// The solver time limit in seconds.
     pub time_limit_seconds: f64,
+    /// The solver work limit in work units, if the schedule is solved on work done.
+    pub work_limit: Option<f64>,
     /// The roster once solved (shifts in UTC and local time, coverage, KPIs, bound, gap, diagnostics).
     #[schema(value_type = Option<crate::domain::scheduler::Roster>)]
     pub roster: Option<serde_json::Value>,
@@ -91,6 +99,7 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
     ScheduleView {
         weights,
         time_limit_seconds: row.time_limit_seconds,
+        work_limit: row.work_limit,
         queue_ids: serde_json::from_str(&row.queue_ids).unwrap_or_default(),
         roster: if with_roster {
             row.roster
@@ -108,6 +117,13 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
         created_at: row.created_at,
         revision: crate::plan::editing::revision(row.updated_at),
         updated_at: row.updated_at,
+    }
+}
+
+/// A schedule's solver work limit must lie in the solver's range.
+pub(crate) fn check_work_limit(errors: &mut ValidationErrors, units: f64) {
+    if !WORK_LIMIT_RANGE.contains(&units) {
+        errors.add("work_limit", "must be between 0 and 100000 work units");
     }
 }
 
@@ -150,6 +166,9 @@ pub async fn create_schedule(
     }
     let time_limit = input.time_limit_seconds.unwrap_or(60.0);
     check_time_limit(&mut errors, time_limit);
+    if let Some(units) = input.work_limit {
+        check_work_limit(&mut errors, units);
+    }
     check_weights(&mut errors, input.weights.as_ref());
     if input
         .queue_ids
@@ -205,6 +224,7 @@ pub async fn create_schedule(
             updated_at: t,
             problem: None,
             edited_at: None,
+            work_limit: input.work_limit,
             weights: input
                 .weights
                 .as_ref()

@@ -4,6 +4,7 @@ use super::auth::Authenticated;
 use super::problem::{ApiError, Problem as ProblemDoc};
 use crate::domain::scheduler::{
     solve, validate, Problem, Roster, ScheduleError, SolveOptions, Violation, MIP_GAP_RANGE,
+    WORK_LIMIT_RANGE,
 };
 use crate::domain::validation::ValidationErrors;
 use actix_web::{web, HttpResponse};
@@ -33,6 +34,10 @@ pub struct SolveQuery {
     pub time_limit_seconds: Option<f64>,
     /// Relative MIP gap at which to stop (default 0.01).
     pub mip_gap: Option<f64>,
+    /// Stop on work done rather than on the clock, in work units (0 to 100000; about a second of
+    /// search each on the reference machine): the same problem and options then give the same
+    /// roster, unless the time limit, still a hard cap, ends the solve first (the roster says so).
+    pub work_limit: Option<f64>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -70,6 +75,13 @@ pub async fn solve_problem(
                 "time_limit_seconds",
                 format!("must be between 1 and {MAX_TIME_LIMIT_SECONDS}"),
             );
+        }
+    }
+    if let Some(w) = query.work_limit {
+        if WORK_LIMIT_RANGE.contains(&w) {
+            options.work_limit = Some(w);
+        } else {
+            errors.add("work_limit", "must be between 0 and 100000 work units");
         }
     }
     if let Some(g) = query.mip_gap {

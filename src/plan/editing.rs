@@ -118,6 +118,8 @@ fn outcome(id: &str, revision: String, edited: Edited) -> EditOutcome {
 pub struct SolveSettings {
     pub weights: Option<Weights>,
     pub time_limit_seconds: Option<f64>,
+    /// `Some(None)` goes back to stopping on the time limit.
+    pub work_limit: Option<Option<f64>>,
 }
 
 /// Queues a re-solve of schedule `id` with `changes` to its settings; its locked shifts are kept
@@ -149,7 +151,13 @@ pub fn resolve_schedule(
             .weights
             .as_ref()
             .and_then(|w| serde_json::to_string(w).ok());
-        db::schedules::set_solve_settings(c, id, weights.as_deref(), changes.time_limit_seconds)?;
+        db::schedules::set_solve_settings(
+            c,
+            id,
+            weights.as_deref(),
+            changes.time_limit_seconds,
+            changes.work_limit,
+        )?;
         Ok(job_id)
     })
 }

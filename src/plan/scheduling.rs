@@ -420,6 +420,7 @@ impl JobHandler for SolveScheduleHandler {
         )?;
         let options = SolveOptions {
             time_limit_seconds: schedule.time_limit_seconds,
+            work_limit: schedule.work_limit,
             threads: self.solver_threads,
             ..SolveOptions::default()
         };
