@@ -4,9 +4,10 @@
 //! A solve stopped by the clock can differ from run to run: how far HiGHS, the local
 //! search and the refinement get before the deadline depends on the machine and on
 //! what else it is doing. A work budget counts what the search phases do instead
-//! (LP iterations inside HiGHS, weighted by model size, and options evaluated by the
-//! local search), and every phase stops, and shares out what is left, by that count,
-//! so the same problem, options and work limit give the same roster on any machine.
+//! (the LP iterations and limit checks of every HiGHS run, weighted by model size, and
+//! the steps of the local search), and every phase stops, and shares out what is left,
+//! by that count, so the same problem, options and work limit give the same roster on
+//! any machine.
 //! The wall clock stays a hard cap; a work-limited solve it cuts short says so, for
 //! its roster may then differ between runs.
 //!
