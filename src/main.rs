@@ -281,15 +281,17 @@ fn solve(
     problem
         .check()
         .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
-    let bar = ProgressBar::new((time_limit * 10.0) as u64);
+    let bar = ProgressBar::new((options.expected_seconds() * 10.0) as u64);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} solving {msg} [{bar:30}] {elapsed} of the time limit",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{spinner} solving {msg} [{bar:30}] {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let limit = match options.work_limit {
+        Some(units) => format!("{units} work units, at most {time_limit} s"),
+        None => format!("at most {time_limit} s"),
+    };
     bar.set_message(format!(
-        "{} agents, {} queues",
+        "{} agents, {} queues, {limit}",
         problem.agents.len(),
         problem.queues.len()
     ));

@@ -428,7 +428,7 @@ impl JobHandler for SolveScheduleHandler {
             || scheduler::solve(&problem, &options),
             Duration::from_secs(5),
             |elapsed| {
-                let fraction = 0.1 + 0.8 * (elapsed / options.time_limit_seconds.max(1.0)).min(1.0);
+                let fraction = 0.1 + 0.8 * (elapsed / options.expected_seconds().max(1.0)).min(1.0);
                 // Only a lease taken over ends the job; a database hiccup is retried at the next
                 // beat, long before the lease runs out.
                 !matches!(

@@ -138,6 +138,14 @@ impl Default for SolveOptions {
 }
 
 impl SolveOptions {
+    /// How long a solve is expected to run at most, for progress reports: the time
+    /// limit, or the work limit's units as seconds when fewer (a unit is about a
+    /// second of search on the reference machine).
+    pub fn expected_seconds(&self) -> f64 {
+        let limit = self.time_limit_seconds.max(0.0);
+        self.work_limit.map_or(limit, |w| w.clamp(0.0, limit))
+    }
+
     /// Values the solver cannot run with are an error naming the option.
     pub fn check(&self) -> Result<(), ScheduleError> {
         let invalid = |what: &str| Err(ScheduleError::Invalid(what.to_string()));

@@ -324,6 +324,21 @@ fn a_work_limit_gives_the_same_roster_every_run() {
 }
 
 #[test]
+fn progress_expects_the_work_limit_in_seconds_within_the_time_limit() {
+    let timed = SolveOptions {
+        time_limit_seconds: 60.0,
+        ..Default::default()
+    };
+    assert_eq!(timed.expected_seconds(), 60.0);
+    let work = |units| SolveOptions {
+        work_limit: Some(units),
+        ..timed.clone()
+    };
+    assert_eq!(work(20.0).expected_seconds(), 20.0);
+    assert_eq!(work(500.0).expected_seconds(), 60.0);
+}
+
+#[test]
 fn a_work_limited_solve_the_clock_ends_says_so() {
     let p = two_queues_four_agents(12);
     let opts = SolveOptions {
