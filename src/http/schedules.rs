@@ -6,7 +6,7 @@ use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, schedules::ScheduleRow};
-use crate::domain::scheduler::{ScheduleError, Weights, WORK_LIMIT_RANGE};
+use crate::domain::scheduler::{work_limit_range_text, ScheduleError, Weights, WORK_LIMIT_RANGE};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::jobs::JobView;
@@ -123,7 +123,7 @@ fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleVi
 /// A schedule's solver work limit must lie in the solver's range.
 pub(crate) fn check_work_limit(errors: &mut ValidationErrors, units: f64) {
     if !WORK_LIMIT_RANGE.contains(&units) {
-        errors.add("work_limit", "must be between 0 and 100000 work units");
+        errors.add("work_limit", format!("must be {}", work_limit_range_text()));
     }
 }
 

@@ -4,7 +4,6 @@ use super::auth::Authenticated;
 use super::problem::{ApiError, Problem as ProblemDoc};
 use crate::domain::scheduler::{
     solve, validate, Problem, Roster, ScheduleError, SolveOptions, Violation, MIP_GAP_RANGE,
-    WORK_LIMIT_RANGE,
 };
 use crate::domain::validation::ValidationErrors;
 use actix_web::{web, HttpResponse};
@@ -78,11 +77,8 @@ pub async fn solve_problem(
         }
     }
     if let Some(w) = query.work_limit {
-        if WORK_LIMIT_RANGE.contains(&w) {
-            options.work_limit = Some(w);
-        } else {
-            errors.add("work_limit", "must be between 0 and 100000 work units");
-        }
+        super::schedules::check_work_limit(&mut errors, w);
+        options.work_limit = Some(w);
     }
     if let Some(g) = query.mip_gap {
         if MIP_GAP_RANGE.contains(&g) {

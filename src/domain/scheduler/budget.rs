@@ -55,6 +55,14 @@ impl Budget {
         }
     }
 
+    /// `work_limit` work units if given (never past `hard`), otherwise until `hard`.
+    pub fn new(work_limit: Option<f64>, hard: Instant) -> Self {
+        match work_limit {
+            Some(units) => Budget::work(units, hard),
+            None => Budget::timed(hard),
+        }
+    }
+
     /// `units` work units, and never past `hard`.
     pub fn work(units: f64, hard: Instant) -> Self {
         Budget {

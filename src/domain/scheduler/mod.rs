@@ -97,6 +97,15 @@ pub const MIP_GAP_RANGE: std::ops::RangeInclusive<f64> = 0.0..=1.0;
 /// the reference machine; see [`SolveOptions::work_limit`]).
 pub const WORK_LIMIT_RANGE: std::ops::RangeInclusive<f64> = 0.0..=100_000.0;
 
+/// [`WORK_LIMIT_RANGE`] in words, for error messages.
+pub fn work_limit_range_text() -> String {
+    format!(
+        "between {} and {} work units",
+        WORK_LIMIT_RANGE.start(),
+        WORK_LIMIT_RANGE.end()
+    )
+}
+
 /// Solver settings; defaults: 60 s, no work limit, 1 % gap, seed 0, MIP on,
 /// aggregation on, two threads.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -156,7 +165,7 @@ impl SolveOptions {
             .work_limit
             .is_some_and(|w| !WORK_LIMIT_RANGE.contains(&w))
         {
-            return invalid("work_limit must be between 0 and 100000 work units");
+            return invalid(&format!("work_limit must be {}", work_limit_range_text()));
         }
         if !MIP_GAP_RANGE.contains(&self.mip_gap) {
             return invalid("mip_gap must be between 0 and 1");
@@ -174,10 +183,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
     opts.check()?;
     let t0 = Instant::now();
     let deadline = t0 + Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6));
-    let budget = match opts.work_limit {
-        Some(units) => Budget::work(units, deadline),
-        None => Budget::timed(deadline),
-    };
+    let budget = Budget::new(opts.work_limit, deadline);
     let inst = grid::prepare(problem, opts.aggregate)?;
     let gplan = greedy::build(&inst);
     let gfin = assemble::assemble(&inst, &gplan).map_err(ScheduleError::Solver)?;
@@ -249,12 +255,12 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleE
         if !done && !budget.over() {
             polish_kept(&inst, &mut best, true, &budget)?;
         }
+    }
+    if !budget.cut_by_clock() {
         if budget.counts_work() && meta.status == SolverStatus::TimeLimit {
             meta.status = SolverStatus::WorkLimit;
         }
-    }
-    if budget.cut_by_clock() {
-        meta.status = meta.status.cut_by_clock();
+    } else {
         diags.push(Diagnostic::Info {
             message: "the time limit ended this solve before its work limit: the same input \
                       may give another roster; raise time_limit_seconds for a reproducible one"
@@ -289,14 +295,10 @@ pub fn export_model(
     let plan = greedy::build(&inst);
     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
     let mut start = (plan, fin);
-    let seconds = opts.time_limit_seconds.clamp(0.0, 1e6) / 5.0;
-    let budget = match opts.work_limit {
-        Some(units) => Budget::work(
-            units / 5.0,
-            Instant::now() + Duration::from_secs_f64(seconds),
-        ),
-        None => Budget::timed(Instant::now() + Duration::from_secs_f64(seconds)),
-    };
+    // The same share of the budget as `solve` gives this polish.
+    let deadline =
+        Instant::now() + Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6));
+    let budget = Budget::new(opts.work_limit, deadline).share(0.2, 0.0);
     polish_kept(&inst, &mut start, false, &budget)?;
     let (b, _) = model::build(&inst, &inst.groups, &start.0, &start.1, None);
     staged::write_model(&b, path).map_err(ScheduleError::Solver)

@@ -20,16 +20,6 @@ pub enum SolverStatus {
     GreedyFallback,
 }
 
-impl SolverStatus {
-    /// The status of a work-limited solve the clock ended first.
-    pub fn cut_by_clock(self) -> Self {
-        match self {
-            SolverStatus::WorkLimit => SolverStatus::TimeLimit,
-            other => other,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[schema(as = RosterQueueShare)]
 pub struct QueueShare {

@@ -122,6 +122,14 @@ pub fn solve_ok(p: &Problem) -> Roster {
     )
 }
 
+/// [`solve_with`]; the roster without its solve time (which no two runs share), and as JSON.
+pub fn roster_json(p: &Problem, opts: &SolveOptions) -> (Roster, String) {
+    let mut r = solve_with(p, opts);
+    r.solve_seconds = 0.0;
+    let json = serde_json::to_string(&r).unwrap_or_else(|e| panic!("{e}"));
+    (r, json)
+}
+
 pub fn solve_with(p: &Problem, opts: &SolveOptions) -> Roster {
     let r = match solve(p, opts) {
         Ok(r) => r,

@@ -281,12 +281,14 @@ fn deterministic() {
         .all(|s| s.template_id.as_deref() != Some("8h") || s.breaks.len() == 1));
 }
 
-/// Solves `p` with `opts`; the roster without its solve time, as JSON.
-fn roster_json(p: &Problem, opts: &SolveOptions) -> (Roster, String) {
-    let mut r = solve_with(p, opts);
-    r.solve_seconds = 0.0;
-    let json = serde_json::to_string(&r).unwrap_or_else(|e| panic!("{e}"));
-    (r, json)
+/// No gap to stop on: `units` of work within `time_limit_seconds`.
+fn work_limited(time_limit_seconds: f64, units: f64) -> SolveOptions {
+    SolveOptions {
+        time_limit_seconds,
+        work_limit: Some(units),
+        mip_gap: 0.0,
+        ..Default::default()
+    }
 }
 
 #[test]
@@ -295,12 +297,7 @@ fn a_work_limit_gives_the_same_roster_every_run() {
     // every phase at the same point, so it gives the same roster every run, whatever else
     // the machine is doing (the tests beside it run in parallel).
     let p = two_queues_four_agents(12);
-    let opts = SolveOptions {
-        time_limit_seconds: 600.0,
-        work_limit: Some(0.5),
-        mip_gap: 0.0,
-        ..Default::default()
-    };
+    let opts = work_limited(600.0, 0.5);
     let (first, json) = roster_json(&p, &opts);
     assert!(
         !matches!(first.status, SolverStatus::Optimal | SolverStatus::GapLimit),
@@ -316,10 +313,7 @@ fn a_work_limit_gives_the_same_roster_every_run() {
         assert!(again_json == json, "run {run} gave another roster");
     }
     // More work finds a roster at least as good.
-    let more = SolveOptions {
-        work_limit: Some(5.0),
-        ..opts
-    };
+    let more = work_limited(600.0, 5.0);
     assert!(roster_json(&p, &more).0.objective <= first.objective + 1e-6);
 }
 
@@ -341,13 +335,7 @@ fn progress_expects_the_work_limit_in_seconds_within_the_time_limit() {
 #[test]
 fn a_work_limited_solve_the_clock_ends_says_so() {
     let p = two_queues_four_agents(12);
-    let opts = SolveOptions {
-        time_limit_seconds: 0.0,
-        work_limit: Some(1000.0),
-        mip_gap: 0.0,
-        ..Default::default()
-    };
-    let (r, _) = roster_json(&p, &opts);
+    let (r, _) = roster_json(&p, &work_limited(0.0, 1000.0));
     assert_ne!(r.status, SolverStatus::WorkLimit);
     assert!(r.diagnostics.iter().any(|d| matches!(
         d,
