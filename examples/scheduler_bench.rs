@@ -346,6 +346,13 @@ fn export_aggregate(p: &Problem, path: &str) -> std::io::Result<()> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let size = args.get(1).cloned().unwrap_or_else(|| "S".into());
+    if !["S", "M", "L"].contains(&size.trim_end_matches("-agg")) {
+        eprintln!(
+            "usage: scheduler_bench S|M|L|S-agg|M-agg|L-agg [--time-limit S] [--work-limit UNITS] \
+             [--gap G] [--threads N] [--verbose] ... (flags in BENCHMARKS.md)"
+        );
+        std::process::exit(2);
+    }
     let arg = |k: &str| {
         args.iter()
             .position(|a| a == k)
@@ -485,15 +492,20 @@ fn main() {
     }) {
         println!("  {d:?}");
     }
-    if args.iter().any(|a| a == "--show-min") {
-        for d in r
-            .diagnostics
-            .iter()
-            .filter(|d| matches!(d, Diagnostic::MinHoursNotMet { .. }))
-        {
-            println!("  {d:?}");
+    // Diagnostics of one kind in full, on request.
+    let show = |flag: &str, kind: fn(&Diagnostic) -> bool| {
+        if args.iter().any(|a| a == flag) {
+            for d in r.diagnostics.iter().filter(|d| kind(d)) {
+                println!("  {d:?}");
+            }
         }
-    }
+    };
+    show("--show-min", |d| {
+        matches!(d, Diagnostic::MinHoursNotMet { .. })
+    });
+    show("--show-short", |d| {
+        matches!(d, Diagnostic::Understaffed { .. })
+    });
     for v in violations.iter().take(5) {
         println!("  violation: {v:?}");
     }
