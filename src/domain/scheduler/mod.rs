@@ -14,7 +14,8 @@
 //!    and the fallback.
 //! 4. [`pipeline`]: the group MIP of [`model`] (see its docs, with
 //!    [`contract_rows`]) inside nine tenths of the time left: its LP relaxation (the
-//!    bound) rounded to whole shifts gives a roster at once, the stages of [`staged`]
+//!    bound) rounded to whole shifts by running sums ([`model::round_cumulative`])
+//!    gives a roster at once, the stages of [`staged`]
 //!    (RENS, full MIP with a relative gap) start from the cheaper of it and the
 //!    greedy roster, and with two threads HiGHS alone on the whole model runs beside
 //!    them when they will search (their start is not yet within the gap) and the

@@ -241,3 +241,203 @@ pub(crate) fn decode(cols: &[f64], ys: &[GroupCols], groups: &[Group]) -> Candid
     }
     Candidate { y, breaks }
 }
+
+/// Group counts of an LP optimum, rounded so that coverage keeps the LP's shape.
+/// Rounding each column on its own drops many small fractions at once (three
+/// neighbouring starts at 0.4 each become no shift at all) and leaves break counts
+/// that no longer add up to their shift's. Here, per group and day, the options in
+/// order of start get the rounded running sum of the LP's counts minus what the
+/// earlier ones got, so the day's total is the LP's rounded and every whole shift
+/// sits where the LP's fractions add up to one; each option's break slots share its
+/// count the same way (the middle slot takes it where the LP has no break there).
+pub(crate) fn round_cumulative(cols: &[f64], ys: &[GroupCols], groups: &[Group]) -> Candidate {
+    let val = |col: usize| cols.get(col).copied().unwrap_or(0.0).max(0.0);
+    let mut y = Vec::with_capacity(ys.len());
+    let mut breaks = Vec::with_capacity(ys.len());
+    for ((ycols, bcols), g) in ys.iter().zip(groups) {
+        let size = g.members.len() as u32;
+        let mut gy = vec![0u32; ycols.len()];
+        for day in g.by_day.values() {
+            let mut order = day.clone();
+            order.sort_by_key(|&o| (g.options[o].start_t, g.options[o].len_t));
+            let counts = round_running_sums(order.iter().map(|&o| val(ycols[o])), size);
+            for (o, n) in order.into_iter().zip(counts) {
+                gy[o] = n;
+            }
+        }
+        let gb = bcols
+            .iter()
+            .zip(&gy)
+            .map(|(slots, &n)| {
+                let lp: Vec<f64> = slots.iter().map(|&c| val(c)).collect();
+                let total: f64 = lp.iter().sum();
+                if slots.is_empty() || total > 1e-9 {
+                    let scale = f64::from(n) / total.max(1e-9);
+                    round_running_sums(lp.iter().map(|v| v * scale), n)
+                } else {
+                    let mut out = vec![0; slots.len()];
+                    out[slots.len() / 2] = n;
+                    out
+                }
+            })
+            .collect();
+        y.push(gy);
+        breaks.push(gb);
+    }
+    Candidate { y, breaks }
+}
+
+/// Whole numbers whose running sums are the rounded running sums of `values`
+/// (each at most `cap`).
+fn round_running_sums(values: impl Iterator<Item = f64>, cap: u32) -> Vec<u32> {
+    let (mut run, mut given) = (0.0, 0u32);
+    values
+        .map(|v| {
+            run += v;
+            // LP values carry tolerances of about 1e-7: a running sum meant to be a
+            // half rounds up whatever its noise.
+            let target = ((run + 1e-6).round().max(0.0) as u32).min(cap);
+            let n = target.saturating_sub(given);
+            given += n;
+            n
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::options::{BreakSpan, Opt};
+    use super::*;
+    use chrono::Weekday;
+    use proptest::prelude::*;
+
+    /// An option of day `day` starting at `start_t`, eight intervals long, with
+    /// `slots` break slots (none: no exact break).
+    fn opt(day: i64, start_t: usize, slots: usize) -> Opt {
+        Opt {
+            template: 0,
+            start_t,
+            len_t: 8,
+            day,
+            week: 0,
+            weekday: Weekday::Mon,
+            night: false,
+            pref_cost: 0.0,
+            cov: vec![1.0; 8],
+            brk: (slots > 0).then_some(BreakSpan {
+                first: 3,
+                last: 3 + slots - 1,
+                len: 1,
+            }),
+        }
+    }
+
+    /// A group of `size` members over `options`, with its columns numbered in order:
+    /// each option's `y`, then its break slots.
+    fn group(size: usize, options: Vec<Opt>) -> (Group, GroupCols) {
+        let mut by_day: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        let mut next = 0;
+        let mut ycols = Vec::new();
+        let mut bcols = Vec::new();
+        for (o, opt) in options.iter().enumerate() {
+            by_day.entry(opt.day).or_default().push(o);
+            ycols.push(next);
+            next += 1;
+            let slots = opt.brk.map_or(0, |b| b.last - b.first + 1);
+            bcols.push((next..next + slots).collect());
+            next += slots;
+        }
+        let g = Group {
+            members: (0..size).collect(),
+            options,
+            by_day,
+        };
+        (g, (ycols, bcols))
+    }
+
+    #[test]
+    fn small_neighbouring_fractions_add_up_to_a_shift() {
+        // Three starts at 0.4 each on one day, breaks split evenly over two slots.
+        let (g, cols) = group(3, vec![opt(0, 0, 2), opt(0, 1, 2), opt(0, 2, 2)]);
+        let lp: [f64; 9] = [0.4, 0.2, 0.2, 0.4, 0.2, 0.2, 0.4, 0.2, 0.2];
+        let rounded = decode(
+            &lp.iter().map(|v| v.round()).collect::<Vec<_>>(),
+            std::slice::from_ref(&cols),
+            std::slice::from_ref(&g),
+        );
+        assert_eq!(rounded.y[0], vec![0, 0, 0], "each column rounded: no shift");
+        let c = round_cumulative(&lp, std::slice::from_ref(&cols), std::slice::from_ref(&g));
+        // Running sums 0.4, 0.8, 1.2: the shift goes where they pass a half.
+        assert_eq!(c.y[0], vec![0, 1, 0]);
+        assert_eq!(c.breaks[0][1].iter().sum::<u32>(), 1);
+        assert_eq!(c.breaks[0][0], vec![0, 0]);
+    }
+
+    #[test]
+    fn days_are_rounded_apart_and_in_order_of_start() {
+        // Listed out of order: day 1's late start first.
+        let (g, cols) = group(
+            2,
+            vec![opt(1, 60, 0), opt(0, 4, 0), opt(1, 50, 0), opt(0, 2, 0)],
+        );
+        let lp = [0.7, 0.5, 0.7, 0.5];
+        let c = round_cumulative(&lp, &[cols], &[g]);
+        // Day 0: 0.5 (start 2) then 1.0 (start 4); day 1: 0.7 (start 50) then 1.4.
+        assert_eq!(c.y[0], vec![0, 0, 1, 1]);
+    }
+
+    #[test]
+    fn a_shift_without_lp_breaks_takes_the_middle_slot() {
+        let (g, cols) = group(1, vec![opt(0, 0, 4), opt(0, 1, 4)]);
+        // The first option's 0.3 carries its break; the second's 0.4 none.
+        let lp = [0.3, 0.0, 0.3, 0.0, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0];
+        let c = round_cumulative(&lp, &[cols], &[g]);
+        // Running sums 0.3, 0.7: the second option gets the shift.
+        assert_eq!(c.y[0], vec![0, 1]);
+        assert_eq!(c.breaks[0][0], vec![0, 0, 0, 0]);
+        assert_eq!(c.breaks[0][1], vec![0, 0, 1, 0]);
+    }
+
+    proptest! {
+        /// Whatever the LP's fractions: a day gets its rounded total (never more than
+        /// the group's members), and every option's breaks add up to its count.
+        #[test]
+        fn counts_keep_day_totals_and_break_sums(
+            size in 1usize..6,
+            days in prop::collection::vec(prop::collection::vec((0.0f64..1.0, 0usize..4), 1..6), 1..4),
+            seed in prop::collection::vec(0.0f64..1.0, 64),
+        ) {
+            let mut options = Vec::new();
+            let mut shares = Vec::new();
+            for (d, day) in days.iter().enumerate() {
+                let sum: f64 = day.iter().map(|(v, _)| v).sum();
+                // The LP holds at most one shift a day per member.
+                let scale = if sum > size as f64 { size as f64 / sum } else { 1.0 };
+                for (k, &(v, slots)) in day.iter().enumerate() {
+                    options.push(opt(d as i64, k, slots));
+                    shares.push((v * scale, slots));
+                }
+            }
+            let (g, cols) = group(size, options);
+            let mut lp = Vec::new();
+            for (i, &(v, slots)) in shares.iter().enumerate() {
+                lp.push(v);
+                let w: Vec<f64> = (0..slots).map(|k| seed[(i * 4 + k) % seed.len()]).collect();
+                let total: f64 = w.iter().sum::<f64>().max(1e-9);
+                lp.extend(w.iter().map(|x| x / total * v));
+            }
+            let c = round_cumulative(&lp, std::slice::from_ref(&cols), std::slice::from_ref(&g));
+            for (d, opts) in &g.by_day {
+                let want: f64 = opts.iter().map(|&o| lp[cols.0[o]]).sum();
+                let got: u32 = opts.iter().map(|&o| c.y[0][o]).sum();
+                prop_assert_eq!(got, ((want + 1e-6).round() as u32).min(size as u32), "day {}", d);
+            }
+            for (o, n) in c.y[0].iter().enumerate() {
+                prop_assert!(*n as usize <= size);
+                if !c.breaks[0][o].is_empty() {
+                    prop_assert_eq!(c.breaks[0][o].iter().sum::<u32>(), *n, "option {}", o);
+                }
+            }
+        }
+    }
+}

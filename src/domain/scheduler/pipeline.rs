@@ -1,6 +1,7 @@
 //! The MIP phase of a solve, between the polished greedy start and refinement:
 //! 1. the LP relaxation (the bound), and the roster of its optimum rounded to whole
-//!    shifts, split among agents, repaired and polished. It costs no solver time and
+//!    shifts by running sums ([`model::round_cumulative`]), split among agents,
+//!    repaired and polished. It costs no solver time and
 //!    on small instances beats every sub-MIP a short budget allows; when it is
 //!    cheaper than the greedy start it becomes the warm start of the stages;
 //! 2. the MIP stages of [`super::staged`], and beside them, on a second thread,
@@ -148,8 +149,7 @@ fn staged_path(
     let lp_time = lp_start.elapsed();
     let mut rounded = None;
     if let Some(lp) = &lp {
-        let cols: Vec<f64> = lp.cols.iter().map(|v| v.round()).collect();
-        let candidate = model::decode(&cols, &ys, &inst.groups);
+        let candidate = model::round_cumulative(&lp.cols, &ys, &inst.groups);
         // A third of the MIP's budget at most: the stages still need theirs.
         let mut built = build_roster(inst, &candidate, &mip_budget.share(1.0 / 3.0, 0.0))?;
         // Rounded LP counts are no solution of the model: what the hand-out could not
