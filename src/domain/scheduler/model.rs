@@ -287,8 +287,8 @@ pub(crate) fn round_cumulative(cols: &[f64], ys: &[GroupCols], groups: &[Group])
     Candidate { y, breaks }
 }
 
-/// Whole numbers whose running sums are the rounded running sums of `values`
-/// (each at most `cap`).
+/// Whole numbers whose running sums are the rounded running sums of `values`,
+/// capped at `cap` (so their total is at most `cap`).
 fn round_running_sums(values: impl Iterator<Item = f64>, cap: u32) -> Vec<u32> {
     let (mut run, mut given) = (0.0, 0u32);
     values
