@@ -130,8 +130,19 @@ pub fn store_edit(
     Ok((n == 1).then_some(t))
 }
 
+/// The solve settings a re-solve changes; a `None` field stays as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = schedules)]
+struct SolveSettingsChange<'a> {
+    weights: Option<&'a str>,
+    time_limit_seconds: Option<f64>,
+    /// `Some(None)` clears the work limit.
+    work_limit: Option<Option<f64>>,
+}
+
 /// Replaces the objective weights (JSON), the time limit and the work limit a schedule is solved
-/// with; `None` leaves that setting as it is (`Some(None)` clears the work limit).
+/// with, in one statement; `None` leaves that setting as it is (`Some(None)` clears the work
+/// limit).
 pub fn set_solve_settings(
     conn: &mut DbConnection,
     id: &str,
@@ -139,21 +150,18 @@ pub fn set_solve_settings(
     time_limit_seconds: Option<f64>,
     work_limit: Option<Option<f64>>,
 ) -> DbResult<()> {
-    if let Some(w) = weights {
-        diesel::update(schedules::table.find(id))
-            .set(schedules::weights.eq(Some(w)))
-            .execute(conn)?;
+    // An update that sets nothing is an error in diesel, not a no-op.
+    if weights.is_none() && time_limit_seconds.is_none() && work_limit.is_none() {
+        return Ok(());
     }
-    if let Some(t) = time_limit_seconds {
-        diesel::update(schedules::table.find(id))
-            .set(schedules::time_limit_seconds.eq(t))
-            .execute(conn)?;
-    }
-    if let Some(w) = work_limit {
-        diesel::update(schedules::table.find(id))
-            .set(schedules::work_limit.eq(w))
-            .execute(conn)?;
-    }
+    let change = SolveSettingsChange {
+        weights,
+        time_limit_seconds,
+        work_limit,
+    };
+    diesel::update(schedules::table.find(id))
+        .set(&change)
+        .execute(conn)?;
     Ok(())
 }
 

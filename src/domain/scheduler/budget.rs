@@ -106,16 +106,9 @@ impl Budget {
 
     /// What is left: seconds for a timed budget, work units for a work budget.
     pub fn left(&self) -> f64 {
-        match &self.work {
-            None => self
-                .hard
-                .saturating_duration_since(Instant::now())
-                .as_secs_f64(),
-            Some(w) => {
-                w.until
-                    .saturating_sub(w.meter.spent.load(Ordering::Relaxed)) as f64
-                    / WORK_UNIT
-            }
+        match self.ticks_left() {
+            None => self.seconds_to_hard_cap(),
+            Some(ticks) => ticks as f64 / WORK_UNIT,
         }
     }
 

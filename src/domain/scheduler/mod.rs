@@ -156,6 +156,13 @@ impl SolveOptions {
         self.work_limit.map_or(limit, |w| w.clamp(0.0, limit))
     }
 
+    /// The budget of a solve started at `start`: the work limit if any, the time limit
+    /// always.
+    fn budget_from(&self, start: Instant) -> Budget {
+        let deadline = start + Duration::from_secs_f64(self.time_limit_seconds.clamp(0.0, 1e6));
+        Budget::new(self.work_limit, deadline)
+    }
+
     /// Values the solver cannot run with are an error naming the option.
     pub fn check(&self) -> Result<(), ScheduleError> {
         let invalid = |what: &str| Err(ScheduleError::Invalid(what.to_string()));
@@ -183,8 +190,7 @@ impl SolveOptions {
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Result<Roster, ScheduleError> {
     opts.check()?;
     let t0 = Instant::now();
-    let deadline = t0 + Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6));
-    let budget = Budget::new(opts.work_limit, deadline);
+    let budget = opts.budget_from(t0);
     let inst = grid::prepare(problem, opts.aggregate)?;
     let gplan = greedy::build(&inst);
     let gfin = assemble::assemble(&inst, &gplan).map_err(ScheduleError::Solver)?;
@@ -297,9 +303,7 @@ pub fn export_model(
     let fin = assemble::assemble(&inst, &plan).map_err(ScheduleError::Solver)?;
     let mut start = (plan, fin);
     // The same share of the budget as `solve` gives this polish.
-    let deadline =
-        Instant::now() + Duration::from_secs_f64(opts.time_limit_seconds.clamp(0.0, 1e6));
-    let budget = Budget::new(opts.work_limit, deadline).share(0.2, 0.0);
+    let budget = opts.budget_from(Instant::now()).share(0.2, 0.0);
     polish_kept(&inst, &mut start, false, &budget)?;
     let (b, _) = model::build(&inst, &inst.groups, &start.0, &start.1, None);
     staged::write_model(&b, path).map_err(ScheduleError::Solver)

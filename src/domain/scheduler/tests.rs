@@ -219,9 +219,9 @@ fn pinned_shift_kept() {
     assert_eq!(r.shifts.len(), 5);
 }
 
-/// Two queues over a week, four agents (two bilingual) on 8-h shifts with a meal break
-/// or 4-h shifts.
-fn two_queues_four_agents(agents: usize) -> Problem {
+/// Two queues over a week, `agents` agents (half of them bilingual) on 8-h shifts with
+/// a meal break or 4-h shifts.
+fn two_queues_with(agents: usize) -> Problem {
     let n = 336;
     let q1 = queue("en", "en", n, |i| {
         if (16..40).contains(&(i % 48)) {
@@ -260,7 +260,7 @@ fn two_queues_four_agents(agents: usize) -> Problem {
 
 #[test]
 fn deterministic() {
-    let p = two_queues_four_agents(4);
+    let p = two_queues_with(4);
     // Stopping on the gap (not the clock) makes the MIP path deterministic.
     let opts = SolveOptions {
         time_limit_seconds: 60.0,
@@ -296,7 +296,7 @@ fn a_work_limit_gives_the_same_roster_every_run() {
     // Too large to prove optimal in the work given: the solve stops on its work limit, in
     // every phase at the same point, so it gives the same roster every run, whatever else
     // the machine is doing (the tests beside it run in parallel).
-    let p = two_queues_four_agents(12);
+    let p = two_queues_with(12);
     let opts = work_limited(600.0, 0.5);
     let (first, json) = roster_json(&p, &opts);
     assert!(
@@ -334,7 +334,7 @@ fn progress_expects_the_work_limit_in_seconds_within_the_time_limit() {
 
 #[test]
 fn a_work_limited_solve_the_clock_ends_says_so() {
-    let p = two_queues_four_agents(12);
+    let p = two_queues_with(12);
     let (r, _) = roster_json(&p, &work_limited(0.0, 1000.0));
     assert_ne!(r.status, SolverStatus::WorkLimit);
     assert!(r.diagnostics.iter().any(|d| matches!(
