@@ -26,6 +26,13 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
+    /// Rows and columns of the whole model, tightening rows included.
+    pub fn size(&self) -> usize {
+        self.vars.len() + self.cons.len() + self.tightening.len()
+    }
+}
+
+impl Builder {
     pub fn new() -> Builder {
         Builder {
             vars: ProblemVariables::new(),

@@ -169,7 +169,6 @@ fn step(
     budget: &Budget,
     stats: &mut Stats,
 ) {
-    stats.steps += 1;
     let (plan, fin) = (&best.0, &best.1);
     let freed: BTreeSet<usize> = free.iter().copied().collect();
     let mut others = fin.cov.clone();
@@ -194,6 +193,10 @@ fn step(
     let (b, cols) = model::build(inst, &groups, plan, fin, Some(&others));
     let left = budget.left();
     let slice = budget.share(1.0 / 6.0, 1.0);
+    if !staged::root_lp_fits(&slice, b.size()) {
+        return;
+    }
+    stats.steps += 1;
     let sub = SolveOptions {
         mip_gap: 1e-3,
         verbose: false,

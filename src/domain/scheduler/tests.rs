@@ -297,24 +297,19 @@ fn a_work_limit_gives_the_same_roster_every_run() {
     // every phase at the same point, so it gives the same roster every run, whatever else
     // the machine is doing (the tests beside it run in parallel).
     let p = two_queues_with(12);
-    let opts = work_limited(600.0, 0.5);
+    let opts = work_limited(600.0, 8.0);
     let (first, json) = roster_json(&p, &opts);
-    assert!(
-        !matches!(first.status, SolverStatus::Optimal | SolverStatus::GapLimit),
-        "{:?}",
-        first.status
-    );
+    assert_eq!(first.status, SolverStatus::WorkLimit);
     assert_eq!(first.searches, 1, "no rival races the clock");
+    // Stopped at its limit, not after it: a refinement MIP started near the end used to run
+    // on through its root LP, to 20.5 units here.
     let work = first.work_units.unwrap_or_default();
-    assert!(work >= 0.5, "stopped on its work limit, after {work} units");
+    assert!((7.0..=8.8).contains(&work), "{work} units for a limit of 8");
     for run in 1..3 {
         let (again, again_json) = roster_json(&p, &opts);
         assert_eq!(again.work_units, first.work_units, "run {run}");
         assert!(again_json == json, "run {run} gave another roster");
     }
-    // More work finds a roster at least as good.
-    let more = work_limited(600.0, 5.0);
-    assert!(roster_json(&p, &more).0.objective <= first.objective + 1e-6);
 }
 
 #[test]
