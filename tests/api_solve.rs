@@ -108,20 +108,59 @@ fn without_solve_time(mut roster: Value) -> Value {
     roster
 }
 
+/// Two queues that want fractions of agents and twelve agents in Stockholm, half of them bilingual:
+/// too large for a solve to close its gap in a few work units, so a work-limited solve of it stops
+/// on the work limit, not on the gap.
+fn twelve_agents() -> Value {
+    let required = |busy: std::ops::Range<usize>, peak: f64, off: f64| -> Vec<f64> {
+        (0..7 * 48)
+            .map(|i| if busy.contains(&(i % 48)) { peak } else { off })
+            .collect()
+    };
+    let availability: Vec<Value> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .iter()
+        .map(|d| json!({"weekday": d, "start": "06:00", "end": "22:00"}))
+        .collect();
+    let agents: Vec<Value> = (0..12)
+        .map(|k| {
+            json!({"id": format!("a{k}"), "name": format!("Agent {k}"), "zone": "Europe/Stockholm",
+                "languages": if k % 2 == 0 { json!(["en", "sv"]) } else { json!(["en"]) },
+                "availability": availability,
+                "contract": {"max_hours_per_week": 40, "max_shifts_per_week": 5, "min_hours_per_week": 0,
+                    "min_rest_hours": 11, "max_consecutive_days": 6, "min_consecutive_days_off": 1}})
+        })
+        .collect();
+    json!({
+        "period": {"start": "2026-03-23T00:00:00Z", "weeks": 1, "interval_minutes": 30},
+        "queues": [
+            {"id": "en", "language": "en", "zone": "Europe/Stockholm", "required": required(16..40, 2.3, 0.4), "floor": 0},
+            {"id": "sv", "language": "sv", "zone": "Europe/Stockholm", "required": required(18..36, 1.7, 0.0), "floor": 0}
+        ],
+        "agents": agents,
+        "templates": [
+            {"id": "8h", "length_minutes": 480, "start_step_minutes": 30,
+                "breaks": [{"length_minutes": 30, "window_start_minutes": 180, "window_end_minutes": 300}]},
+            {"id": "4h", "length_minutes": 240, "start_step_minutes": 30}
+        ]
+    })
+}
+
 both_backends!(
     solve_with_a_work_limit_gives_the_same_roster_again,
     |app: TestApp| async move {
         let m = app.manager_token().await;
-        let url = "/api/v1/solve?time_limit_seconds=60&work_limit=2";
-        let first = app.post(url, Some(&m), problem()).await;
+        // No gap to stop on: only the work limit ends the search.
+        let url = "/api/v1/solve?time_limit_seconds=300&work_limit=4&mip_gap=0";
+        let first = app.post(url, Some(&m), twelve_agents()).await;
         assert_eq!(first.status, StatusCode::OK, "{:?}", first.body);
         assert_eq!(first.body["violations"], json!([]));
         let roster = &first.body["roster"];
+        assert_eq!(roster["status"], "work-limit", "{}", roster["status"]);
         // No second search races the clock, though the default allows two (see above).
         assert_eq!(roster["searches"], 1, "{}", roster["searches"]);
         let work = roster["work_units"].as_f64().unwrap();
-        assert!(work > 0.0 && work.is_finite(), "{work}");
-        let again = app.post(url, Some(&m), problem()).await;
+        assert!((3.5..=4.4).contains(&work), "{work} units for a limit of 4");
+        let again = app.post(url, Some(&m), twelve_agents()).await;
         assert_eq!(
             without_solve_time(again.body["roster"].clone()),
             without_solve_time(roster.clone())
