@@ -9,6 +9,7 @@ use super::budget::Budget;
 use super::contract_rows::{add_contract_rows, spread_unsocial, Builder, Counts};
 use super::grid::Inst;
 use super::options::{Opt, UNSOCIAL_KINDS};
+use super::staged::set_option;
 use good_lp::{highs, variable, SolverModel, Variable};
 use std::collections::BTreeMap;
 
@@ -84,10 +85,11 @@ pub(crate) fn split_group(
         problem.add_constraint(c);
     }
     let mut model = problem.try_into_inner().ok()?;
-    model.set_option("output_flag", false);
-    model.set_option("threads", 1);
-    model.set_option("random_seed", 0);
-    model.set_option("mip_rel_gap", 1e-4);
+    // A refused option ends this hand-out like a failed solve: the caller falls back.
+    set_option(&mut model, "output_flag", false).ok()?;
+    set_option(&mut model, "threads", 1).ok()?;
+    set_option(&mut model, "random_seed", 0).ok()?;
+    set_option(&mut model, "mip_rel_gap", 1e-4).ok()?;
     let solved = super::staged::solve_within(model, size, budget, None).ok()?;
     if solved
         .int_info_value(c"primal_solution_status")
