@@ -10,7 +10,7 @@
 //!    large ones the stages do. This rival starts just before the stages, and only if
 //!    they will search (the warm start is not yet within the gap: a run that stops on
 //!    the gap never uses the rival) and the time left holds its root node
-//!    ([`RIVAL_MIN_LPS`]): HiGHS hears the stop flag only after a MIP's first LP
+//!    ([`staged::ROOT_NODE_LPS`]): HiGHS hears the stop flag only after a MIP's first LP
 //!    (its inner LP solver has no callback) and between the root node's long steps,
 //!    so a rival started earlier on a large model held up the answer;
 //! 3. every solution found is split among agents, repaired and polished, and the
@@ -62,24 +62,11 @@ impl Outcome {
     }
 }
 
-/// HiGHS's root node on these models ends about ten LPs after the solve started, an
-/// LP being the main thread's interior-point solve of the relaxation (S: about 16 s
-/// against 1.4-2.0 s), and one of its steps, central rounding, checks neither the
-/// time limit nor the stop flag; neither do the LPs HiGHS solves inside a MIP (its
-/// inner LP solver does not get the callback). A rival with less than this many LPs
-/// left would overrun the limit, or hold up the answer, and find nothing.
-const RIVAL_MIN_LPS: u32 = 10;
-
-/// Whether the rival has time for its root node, judged by how long the LP took.
-fn rival_has_time(lp: Duration, left: Duration) -> bool {
-    lp.checked_mul(RIVAL_MIN_LPS)
-        .is_some_and(|root| left >= root)
-}
-
 /// Whether a rival should start beside the stages about to run, with `left` until
-/// the MIP's deadline.
+/// the MIP's deadline: a rival without time for its root node would overrun the limit,
+/// or hold up the answer, and find nothing ([`staged::root_node_has_time`]).
 fn rival_wanted(threads: usize, next: BeforeStages, left: Duration) -> bool {
-    threads > 1 && next.searching && rival_has_time(next.lp, left)
+    threads > 1 && next.searching && staged::root_node_has_time(next.lp, left)
 }
 
 /// What the stages are about to do, as `staged_path` tells its caller.
@@ -165,7 +152,7 @@ fn staged_path(
         lp: lp_time,
         searching: !staged::warm_start_within_gap(&b, lp.as_ref(), opts.mip_gap),
     });
-    let solved = staged::search(b, lp.as_ref(), opts, mip_budget);
+    let solved = staged::search(b, lp.as_ref(), lp_time, opts, mip_budget);
     Ok(StagedPath {
         lp,
         rounded,
@@ -416,22 +403,6 @@ mod tests {
         let working: Vec<usize> = (0..4).filter(|&a| !done.picks[a].is_empty()).collect();
         assert_eq!(working, vec![0, 1, 3]);
         assert_eq!(fin.objective, 24.0);
-    }
-
-    #[test]
-    fn the_rival_starts_only_with_time_for_its_root() {
-        let secs = Duration::from_secs_f64;
-        // S's LP took 1.6 s: 45 s left hold the rival's root, the 13 s of a 20-s solve do not.
-        assert!(rival_has_time(secs(1.6), secs(45.0)));
-        assert!(!rival_has_time(secs(1.6), secs(13.0)));
-        let root = secs(1.6) * RIVAL_MIN_LPS;
-        assert!(rival_has_time(secs(1.6), root));
-        assert!(!rival_has_time(secs(1.6), root - Duration::from_millis(1)));
-        // A small model's LP of milliseconds lets the rival start.
-        assert!(rival_has_time(secs(0.005), secs(1.0)));
-        // No time left, or an LP so long that the product overflows: no rival.
-        assert!(!rival_has_time(secs(0.005), Duration::ZERO));
-        assert!(!rival_has_time(Duration::MAX, Duration::MAX));
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //!    follows the LP, for the split only;
 //! 3. the full MIP, warm-started from the better of that solution and the warm
 //!    start, for the time left, unless the incumbent is already within the
-//!    requested gap of the LP bound.
+//!    requested gap of the LP bound, or the LP took long ([`LONG_LP`]) and the
+//!    time left cannot hold the root node ([`ROOT_NODE_LPS`]).
 //!
 //! Every distinct solution found is returned as a candidate: the roster built from
 //! a solution that follows the LP (even one the model rates worse, say for contract
@@ -28,6 +29,7 @@ use super::roster::SolverStatus;
 use super::SolveOptions;
 use good_lp::{highs, variable, Constraint, Expression, ProblemVariables, SolverModel};
 use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::time::Duration;
 
 pub(crate) struct Solved {
     /// (value per column in the order the variables were added, model objective):
@@ -79,6 +81,34 @@ fn ticks_per_ipm_iteration(size: usize) -> u64 {
 /// root's analytic centre and central rounding, which do no simplex iterations, show).
 fn ticks_per_check(size: usize) -> u64 {
     CHECK_TICKS_PER_ROW * size as u64
+}
+
+/// HiGHS's root node on these models ends about ten LPs after the solve started, an
+/// LP being the interior-point solve of the relaxation (S: about 16 s against 1.4-2.0
+/// s), and one of its steps, central rounding, checks neither the time limit nor the
+/// stop flag; neither do the LPs HiGHS solves inside a MIP (its inner LP solver does
+/// not get the callback).
+pub(crate) const ROOT_NODE_LPS: u32 = 10;
+
+/// Whether a whole-model MIP has time for its root node, judged by how long the LP
+/// relaxation (`lp`) took, with `left` until the deadline.
+pub(crate) fn root_node_has_time(lp: Duration, left: Duration) -> bool {
+    lp.checked_mul(ROOT_NODE_LPS)
+        .is_some_and(|root| left >= root)
+}
+
+/// An LP relaxation at least this long marks a model whose root-node steps, which
+/// HiGHS does not interrupt, run for minutes (M over six weeks ran a minute past a
+/// 306-s limit). Below it they take seconds at most, and the stages' last MIP pays
+/// even when cut short: on S it gave the 5-s roster, and it keeps the rival beside it
+/// searching (BENCHMARKS.md, *Planning periods of two to six weeks*).
+const LONG_LP: Duration = Duration::from_secs(5);
+
+/// Whether the stages' last step, HiGHS on the whole model, may start on the clock
+/// with `left` to go, the LP relaxation having taken `lp`: after a long LP only with
+/// time for its root node.
+fn last_stage_may_start(lp: Duration, left: Duration) -> bool {
+    lp < LONG_LP || root_node_has_time(lp, left)
 }
 
 /// Whether a MIP with `size` rows and columns may start within `budget`. HiGHS solves a
@@ -343,11 +373,12 @@ fn within_gap(objective: f64, bound: f64, mip_gap: f64) -> bool {
     relative_gap(objective, bound) <= mip_gap
 }
 
-/// The MIP stages after the LP relaxation `lp` (see the module docs), from the
-/// warm start in `b`, within `budget`.
+/// The MIP stages after the LP relaxation `lp`, solved in `lp_time` (see the module
+/// docs), from the warm start in `b`, within `budget`.
 pub(crate) fn search(
     b: Builder,
     lp: Option<&Relaxed>,
+    lp_time: Duration,
     opts: &SolveOptions,
     budget: &Budget,
 ) -> Result<Solved, String> {
@@ -417,7 +448,17 @@ pub(crate) fn search(
     let best_so_far = found
         .first()
         .map_or(warm_objective, |(_, o)| o.min(warm_objective));
-    if relative_gap(best_so_far, lp_bound) > opts.mip_gap && budget.left() > 0.2 {
+    let may_start_last_stage = || {
+        budget.counts_work()
+            || last_stage_may_start(
+                lp_time,
+                Duration::from_secs_f64(budget.left().clamp(0.0, 1e9)),
+            )
+    };
+    if relative_gap(best_so_far, lp_bound) > opts.mip_gap
+        && budget.left() > 0.2
+        && may_start_last_stage()
+    {
         let start = match found.first() {
             Some((c, o)) if *o < warm_objective => &c[..],
             _ => &warm[..],
@@ -609,6 +650,30 @@ mod tests {
         assert!(!budget.cut_by_clock());
         let ticks = budget.ticks_spent().unwrap_or_default();
         (r.map_or(0.0, |r| r.objective), ticks)
+    }
+
+    #[test]
+    fn a_whole_model_mip_starts_only_with_time_for_its_root() {
+        let secs = Duration::from_secs_f64;
+        // S's LP took 1.6 s: 45 s left hold the root node, the 13 s of a 20-s solve do not.
+        assert!(root_node_has_time(secs(1.6), secs(45.0)));
+        assert!(!root_node_has_time(secs(1.6), secs(13.0)));
+        let root = secs(1.6) * ROOT_NODE_LPS;
+        assert!(root_node_has_time(secs(1.6), root));
+        assert!(!root_node_has_time(
+            secs(1.6),
+            root - Duration::from_millis(1)
+        ));
+        // A small model's LP of milliseconds lets it start.
+        assert!(root_node_has_time(secs(0.005), secs(1.0)));
+        // No time left, or an LP so long that the product overflows: no start.
+        assert!(!root_node_has_time(secs(0.005), Duration::ZERO));
+        assert!(!root_node_has_time(Duration::MAX, Duration::MAX));
+        // The stages' last MIP: after a short LP it always may (S's 1.6 s, 2 s left); after a
+        // long one only with its root node's time (a 60-s LP wants ten minutes).
+        assert!(last_stage_may_start(secs(1.6), secs(2.0)));
+        assert!(!last_stage_may_start(secs(60.0), secs(200.0)));
+        assert!(last_stage_may_start(secs(60.0), secs(600.0)));
     }
 
     #[test]
