@@ -54,9 +54,10 @@ enum Command {
         input: PathBuf,
         #[arg(long)]
         output: PathBuf,
-        /// Wall-clock limit in seconds; the best roster found by then is written.
-        #[arg(long, default_value_t = 60.0)]
-        time_limit: f64,
+        /// Wall-clock limit in seconds; the best roster found by then is written. Default: 60 a
+        /// week of the problem's period.
+        #[arg(long)]
+        time_limit: Option<f64>,
         /// Relative MIP gap at which to stop.
         #[arg(long, default_value_t = 0.01)]
         mip_gap: f64,
@@ -114,8 +115,8 @@ fn main() -> anyhow::Result<()> {
         } => solve(
             &input,
             &output,
+            time_limit,
             chatroster::domain::scheduler::SolveOptions {
-                time_limit_seconds: time_limit,
                 mip_gap,
                 work_limit,
                 threads: usize::from(threads),
@@ -260,18 +261,18 @@ fn backtest(
     Ok(())
 }
 
+/// `time_limit`: seconds, or `None` for the default of the problem's period.
 fn solve(
     input: &std::path::Path,
     output: &std::path::Path,
-    options: chatroster::domain::scheduler::SolveOptions,
+    time_limit: Option<f64>,
+    mut options: chatroster::domain::scheduler::SolveOptions,
 ) -> anyhow::Result<()> {
     use chatroster::domain::scheduler::{self, Problem};
     use indicatif::{ProgressBar, ProgressStyle};
-    options.check()?;
-    let time_limit = options.time_limit_seconds;
     // The solver accepts a limit of 0 (the greedy roster alone); a command asked to solve
     // wants time for the MIP.
-    if time_limit <= 0.0 {
+    if time_limit.is_some_and(|t| t.is_nan() || t <= 0.0) {
         bail!("--time-limit must be positive");
     }
     let text = std::fs::read_to_string(input)
@@ -281,6 +282,10 @@ fn solve(
     problem
         .check()
         .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let time_limit =
+        time_limit.unwrap_or_else(|| scheduler::default_time_limit_seconds(problem.period.weeks));
+    options.time_limit_seconds = time_limit;
+    options.check()?;
     let bar = ProgressBar::new((options.expected_seconds() * 10.0) as u64);
     bar.set_style(
         ProgressStyle::with_template("{spinner} solving {msg} [{bar:30}] {elapsed}")

@@ -118,6 +118,31 @@ async fn solve_from_stored_data(app: TestApp) {
             Some(field),
         );
     }
+    // Without a time limit, a longer period gets more time: a minute a week.
+    let three_weeks = app
+        .post(
+            "/api/v1/schedules",
+            Some(&m),
+            json!({"from": "2026-03-02", "weeks": 3}),
+        )
+        .await;
+    assert_eq!(
+        three_weeks.status,
+        StatusCode::ACCEPTED,
+        "{:?}",
+        three_weeks.body
+    );
+    assert_eq!(three_weeks.body["time_limit_seconds"], json!(180.0));
+    let discarded = app
+        .delete(
+            &format!(
+                "/api/v1/schedules/{}",
+                three_weeks.body["id"].as_str().unwrap()
+            ),
+            Some(&m),
+        )
+        .await;
+    assert_eq!(discarded.status, StatusCode::NO_CONTENT);
     let unknown = app
         .post(
             "/api/v1/schedules",

@@ -6,7 +6,9 @@ use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, schedules::ScheduleRow};
-use crate::domain::scheduler::{work_limit_range_text, ScheduleError, Weights, WORK_LIMIT_RANGE};
+use crate::domain::scheduler::{
+    default_time_limit_seconds, work_limit_range_text, ScheduleError, Weights, WORK_LIMIT_RANGE,
+};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::jobs::JobView;
@@ -34,7 +36,7 @@ pub struct ScheduleInput {
     /// Queues to staff; omit for all.
     #[serde(default)]
     pub queue_ids: Option<Vec<String>>,
-    /// Solver time limit in seconds (10 to 600, default 60).
+    /// Solver time limit in seconds (10 to 600; default 60 a week of the period).
     #[serde(default)]
     pub time_limit_seconds: Option<f64>,
     /// Stop the solve on work done rather than on the clock, in work units (0 to 100000; about a
@@ -164,7 +166,9 @@ pub async fn create_schedule(
     if !(1..=6).contains(&input.weeks) {
         errors.add("weeks", "must be between 1 and 6");
     }
-    let time_limit = input.time_limit_seconds.unwrap_or(60.0);
+    let time_limit = input
+        .time_limit_seconds
+        .unwrap_or_else(|| default_time_limit_seconds(input.weeks));
     check_time_limit(&mut errors, time_limit);
     if let Some(units) = input.work_limit {
         check_work_limit(&mut errors, units);

@@ -3,7 +3,8 @@
 use super::auth::Authenticated;
 use super::problem::{ApiError, Problem as ProblemDoc};
 use crate::domain::scheduler::{
-    solve, validate, Problem, Roster, ScheduleError, SolveOptions, Violation, MIP_GAP_RANGE,
+    default_time_limit_seconds, solve, validate, Problem, Roster, ScheduleError, SolveOptions,
+    Violation, MIP_GAP_RANGE,
 };
 use crate::domain::validation::ValidationErrors;
 use actix_web::{web, HttpResponse};
@@ -29,7 +30,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SolveQuery {
-    /// Wall-clock limit in seconds (1 to 300, default 60); the best roster found by then is returned.
+    /// Wall-clock limit in seconds (1 to 300; default 60 a week of the problem's period, at most
+    /// 300); the best roster found by then is returned.
     pub time_limit_seconds: Option<f64>,
     /// Relative MIP gap at which to stop (default 0.01).
     pub mip_gap: Option<f64>,
@@ -94,6 +96,10 @@ pub async fn solve_problem(
     problem
         .check()
         .map_err(|e| ApiError::validation(ValidationErrors::single("problem", e.to_string())))?;
+    if query.time_limit_seconds.is_none() {
+        options.time_limit_seconds =
+            default_time_limit_seconds(problem.period.weeks).min(MAX_TIME_LIMIT_SECONDS);
+    }
     let response = web::block(move || -> Result<SolveResponse, ApiError> {
         let roster = solve(&problem, &options).map_err(|e| match e {
             // The input passed every check; a failure inside the solver is the server's.

@@ -107,6 +107,15 @@ pub fn work_limit_range_text() -> String {
     )
 }
 
+/// The time limit a solve of a `weeks`-long period gets when none is asked for: 60 s a
+/// week. The model grows with the period and the solve time faster than that: on the
+/// benchmark's 300-agent instance, one week solves in 3 s, two in 15 s, four in 47 s and
+/// six in three minutes (BENCHMARKS.md, *Planning periods of two to six weeks*), where a
+/// flat minute left a six-week period 4.6 % above its bound.
+pub fn default_time_limit_seconds(weeks: u32) -> f64 {
+    60.0 * f64::from(weeks.clamp(1, 6))
+}
+
 /// Solver settings; defaults: 60 s, no work limit, 1 % gap, seed 0, MIP on,
 /// aggregation on, two threads.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

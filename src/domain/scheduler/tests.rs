@@ -313,6 +313,15 @@ fn a_work_limit_gives_the_same_roster_every_run() {
 }
 
 #[test]
+fn a_longer_period_gets_a_longer_default_time_limit() {
+    assert_eq!(default_time_limit_seconds(1), 60.0);
+    assert_eq!(default_time_limit_seconds(6), 360.0);
+    // Out of range periods are refused elsewhere; the default stays within one to six weeks.
+    assert_eq!(default_time_limit_seconds(0), 60.0);
+    assert_eq!(default_time_limit_seconds(40), 360.0);
+}
+
+#[test]
 fn progress_expects_the_work_limit_in_seconds_within_the_time_limit() {
     let timed = SolveOptions {
         time_limit_seconds: 60.0,
