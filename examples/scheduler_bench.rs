@@ -3,7 +3,8 @@
 //! Usage: `scheduler_bench S|M|L [--time-limit SECS] [--gap G] [--export-aggregate PATH]
 //!   [--export-problem PATH] [--export-mps PATH] [--threads N] [--no-breaks] [--no-min]
 //!   [--no-floor] [--loose-week]
-//!   [--no-aggregate] [--fractional] [--jitter] [--verbose] [--time-edits] [--work-limit UNITS]`
+//!   [--no-aggregate] [--fractional] [--jitter] [--verbose] [--time-edits] [--work-limit UNITS]
+//!   [--weeks N]`
 //! Run each size in its own process so VmHWM (peak RSS) is per size. `--time-edits` then times hand
 //! edits of the solved roster (remove a shift, add it back, move it by one interval), each the way
 //! the API applies it: validated against the hard rules, coverage, KPIs and diagnostics recomputed.
@@ -59,7 +60,9 @@ fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h % 24, m, 0).unwrap_or_default()
 }
 
-pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
+/// The seeded instance of `size` over `weeks` weeks (the same generator for every length: a
+/// one-week instance is the first week's agents and queues, the requirement scaled per week).
+pub fn instance(size: &str, fractional: bool, jitter: bool, weeks: u32) -> Problem {
     let (n_agents, n_queues, n_profiles, n_zones, all_day) = match size {
         "S" => (50, 3, 12, 1, false),
         "M" => (300, 8, 30, 3, false),
@@ -67,7 +70,8 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
     };
     let mut rng = Lcg(0x5EED_0000 + n_agents as u64);
     let start: chrono::DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap_or_default();
-    let n = 7 * 48;
+    let weeks = weeks.clamp(1, 6);
+    let n = 7 * 48 * weeks as usize;
     let stockholm: chrono_tz::Tz = chrono_tz::Europe::Stockholm;
     let templates = vec![
         ShiftTemplate {
@@ -130,7 +134,8 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
             min_rest_hours: 11.0,
             max_consecutive_days: 5,
             min_consecutive_days_off: 1 + rng.below(2) as u32,
-            max_weekends: 1,
+            // One weekend a week at most, as in the one-week instance.
+            max_weekends: weeks,
         };
         let mut preferences = Preferences::default();
         if rng.below(3) == 0 {
@@ -168,7 +173,7 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
             let mut open = Vec::with_capacity(n);
             // A forecast's intraday profile is smooth; its level moves from day to day.
             // `--jitter` adds independent noise to every interval instead.
-            let day_level: Vec<f64> = (0..7).map(|_| 0.9 + 0.2 * rng.unit()).collect();
+            let day_level: Vec<f64> = (0..7 * weeks).map(|_| 0.9 + 0.2 * rng.unit()).collect();
             for t in 0..n {
                 let at = (start + Duration::minutes(30 * t as i64)).with_timezone(&stockholm);
                 let h = at.hour() as f64 + at.minute() as f64 / 60.0 + 0.25;
@@ -178,12 +183,12 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
                 let level = if jitter {
                     0.9 + 0.2 * rng.unit()
                 } else {
-                    day_level[(t / 48) % 7]
+                    day_level[t / 48]
                 };
                 shape.push(if is_open { (0.25 + curve) * level } else { 0.0 });
             }
             let total: f64 = shape.iter().sum::<f64>() * 0.5;
-            let scale = 0.75 * cap / total.max(1e-9);
+            let scale = 0.75 * cap * f64::from(weeks) / total.max(1e-9);
             Queue {
                 id: format!("q-{}", LANGS[q]),
                 language: LANGS[q].into(),
@@ -209,7 +214,7 @@ pub fn instance(size: &str, fractional: bool, jitter: bool) -> Problem {
     Problem {
         period: Period {
             start,
-            weeks: 1,
+            weeks,
             interval_minutes: 30,
             zone: None,
         },
@@ -370,10 +375,18 @@ fn main() {
     let gap = arg("--gap").and_then(|s| s.parse().ok()).unwrap_or(gap);
     let fractional = args.iter().any(|a| a == "--fractional");
     let jitter = args.iter().any(|a| a == "--jitter");
+    let weeks = match arg("--weeks").map(|s| s.parse::<u32>()) {
+        None => 1,
+        Some(Ok(w)) if (1..=6).contains(&w) => w,
+        Some(_) => {
+            eprintln!("--weeks takes 1 to 6");
+            std::process::exit(2);
+        }
+    };
     let p = if let Some(base) = size.strip_suffix("-agg") {
-        aggregate_problem(&instance(base, fractional, jitter))
+        aggregate_problem(&instance(base, fractional, jitter, weeks))
     } else {
-        instance(&size, fractional, jitter)
+        instance(&size, fractional, jitter, weeks)
     };
     let mut p = p;
     if args.iter().any(|a| a == "--no-floor") {
