@@ -26,13 +26,6 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    /// Rows and columns of the whole model, tightening rows included.
-    pub fn size(&self) -> usize {
-        self.vars.len() + self.cons.len() + self.tightening.len()
-    }
-}
-
-impl Builder {
     pub fn new() -> Builder {
         Builder {
             vars: ProblemVariables::new(),
@@ -42,6 +35,11 @@ impl Builder {
             cons: Vec::new(),
             tightening: Vec::new(),
         }
+    }
+
+    /// Rows and columns of the whole model, tightening rows included.
+    pub fn size(&self) -> usize {
+        self.vars.len() + self.cons.len() + self.tightening.len()
     }
     pub fn var(&mut self, def: good_lp::VariableDefinition, warm: f64, cost: f64) -> Variable {
         self.var_idx(def, warm, cost).0
