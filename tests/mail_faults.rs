@@ -241,19 +241,27 @@ fn killed_mid_batch(kind: Kind) {
         }
         std::thread::sleep(Duration::from_millis(100));
     };
+    use chatroster::db::schema::outbox_messages as o;
+    use diesel::prelude::*;
+    let load = || -> Vec<(String, String, String)> {
+        o::table
+            .select((o::id, o::message_id, o::status))
+            .load(&mut *pool.get().unwrap())
+            .unwrap()
+    };
+    // The sender marks a row sent once the server has accepted its message, so the last rows
+    // follow the last arrival by a moment: wait for them before the kill.
+    let mut rows = load();
+    while rows.iter().any(|r| r.2 != "sent") && started.elapsed() < Duration::from_secs(100) {
+        std::thread::sleep(Duration::from_millis(100));
+        rows = load();
+    }
     second.kill().unwrap();
     second.wait().unwrap();
 
     // No message lost: every queued Message-ID arrived; a resend (only of what was in flight at the
     // kill) carries the same Message-ID, so the recipient's side can drop it.
     assert_eq!(unique.len(), total);
-    let mut conn = pool.get().unwrap();
-    use chatroster::db::schema::outbox_messages as o;
-    use diesel::prelude::*;
-    let rows: Vec<(String, String, String)> = o::table
-        .select((o::id, o::message_id, o::status))
-        .load(&mut *conn)
-        .unwrap();
     assert!(rows.iter().all(|r| r.2 == "sent"), "all rows marked sent");
     let stored: BTreeSet<String> = rows.iter().map(|r| r.1.clone()).collect();
     assert_eq!(stored, unique);
