@@ -320,7 +320,7 @@ fn solve(
         .work_units
         .map_or(String::new(), |w| format!(", {w:.2} work units"));
     println!(
-        "{:?}: objective {:.1}, bound {}, gap {}, coverage {:.1}%, {} shifts, {} diagnostics, {} hard-rule violations{work} -> {}",
+        "{:?}: objective {:.1}, bound {}, gap {}, coverage {:.1}%, {} shifts, {} diagnostics, {} hard-rule violations{work} (limit: {limit}) -> {}",
         roster.status,
         roster.objective,
         roster.bound.map_or("-".into(), |b| format!("{b:.1}")),

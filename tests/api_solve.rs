@@ -292,22 +292,35 @@ both_backends!(
     }
 );
 
-/// Runs `chatroster solve` on `problem()` with extra arguments.
+/// Runs `chatroster solve` on `problem()` with a time limit of 20 s and extra arguments.
 fn run_solve_command(
     dir: &std::path::Path,
     extra: &[&str],
 ) -> (std::process::Output, Option<Value>) {
+    let args: Vec<&str> = ["--time-limit", "20"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    run_solve_command_on(dir, &problem(), &args)
+}
+
+/// Runs `chatroster solve` on `problem` with `args` after its input and output.
+fn run_solve_command_on(
+    dir: &std::path::Path,
+    problem: &Value,
+    args: &[&str],
+) -> (std::process::Output, Option<Value>) {
     let input = dir.join("problem.json");
     let output = dir.join("roster.json");
     let _ = std::fs::remove_file(&output);
-    std::fs::write(&input, problem().to_string()).unwrap();
+    std::fs::write(&input, problem.to_string()).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatroster"))
         .args(["solve", "--input"])
         .arg(&input)
         .arg("--output")
         .arg(&output)
-        .args(["--time-limit", "20"])
-        .args(extra)
+        .args(args)
         .env("CHATROSTER_LOG", "warn")
         .output()
         .unwrap();
@@ -367,4 +380,42 @@ fn solve_command_writes_the_roster() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--threads"));
     assert!(none.is_none(), "a rejected command writes no roster");
+}
+
+#[test]
+fn solve_command_gives_a_minute_a_week_when_no_time_limit_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut two_weeks = problem();
+    two_weeks["period"]["weeks"] = json!(2);
+    let week = two_weeks["queues"][0]["required"]
+        .as_array()
+        .unwrap()
+        .clone();
+    two_weeks["queues"][0]["required"] = json!([week.clone(), week].concat());
+
+    let (out, roster) = run_solve_command_on(dir.path(), &two_weeks, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("(limit: at most 120 s)"), "{stdout}");
+    assert!(stdout.contains("0 hard-rule violations"), "{stdout}");
+    let roster = roster.expect("roster file written");
+    let last_end = roster["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["end_utc"].as_str())
+        .max()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        last_end.as_str() > "2026-03-30",
+        "the roster covers the second week: {last_end}"
+    );
+
+    let (out, _) = run_solve_command_on(dir.path(), &problem(), &["--time-limit", "7"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(limit: at most 7 s)"));
 }
