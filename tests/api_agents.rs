@@ -107,6 +107,20 @@ both_backends!(
                 "contract.min_hours_per_week",
             ),
             (
+                "contract",
+                json!({"min_hours_per_week": 0, "max_hours_per_week": 30, "max_shifts_per_week": 5,
+                       "min_rest_hours": 11, "max_consecutive_days": 4_294_967_295u32,
+                       "min_consecutive_days_off": 1}),
+                "contract.max_consecutive_days",
+            ),
+            (
+                "contract",
+                json!({"min_hours_per_week": 0, "max_hours_per_week": 30, "max_shifts_per_week": 5,
+                       "min_rest_hours": 11, "max_consecutive_days": 1,
+                       "min_consecutive_days_off": 4_294_967_295u32}),
+                "contract.min_consecutive_days_off",
+            ),
+            (
                 "availability",
                 json!({"weekly": [{"weekday": "mon", "start": "08:00", "end": "12:00"},
                                             {"weekday": "mon", "start": "10:00", "end": "14:00"}]}),

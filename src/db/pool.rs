@@ -93,8 +93,12 @@ impl ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection given back while its thread unwinds, or with a transaction still open
+    /// (a panic inside `transaction` leaves one), is closed rather than reused: reused, its open
+    /// transaction would swallow every later write of the pool's users and, on SQLite, hold the
+    /// write lock for good.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 

@@ -95,7 +95,7 @@ impl Contract {
             "min_consecutive_days_off",
             in_range(c.min_consecutive_days_off, 0, 6),
         );
-        if c.max_consecutive_days + c.min_consecutive_days_off > 14 {
+        if u64::from(c.max_consecutive_days) + u64::from(c.min_consecutive_days_off) > 14 {
             errors.add(
                 "max_consecutive_days",
                 "together with min_consecutive_days_off it exceeds two weeks",
