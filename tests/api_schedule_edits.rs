@@ -196,8 +196,11 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
     assert!((10.0..=600.0).contains(&limit), "{limit}");
 
     for (body, field) in [
-        (json!({"weights": {"over": -1}}), "weights"),
-        (json!({"weights": {"under": [100, 50, 400]}}), "weights"),
+        (json!({"weights": {"over": -1}}), "weights.over"),
+        (
+            json!({"weights": {"under": [100, 50, 400]}}),
+            "weights.under",
+        ),
         (json!({"time_limit_seconds": 5}), "time_limit_seconds"),
         (json!({"work_limit": -1}), "work_limit"),
         (json!({"work_limit": 1e9}), "work_limit"),

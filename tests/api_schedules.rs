@@ -4,7 +4,7 @@ mod common;
 
 use chatroster::domain::scheduler::{validate, Problem, Roster};
 use common::roster::seed;
-use common::{assert_problem, TestApp};
+use common::{assert_problem, queue_body, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -105,12 +105,18 @@ async fn solve_from_stored_data(app: TestApp) {
         ),
         (
             json!({"from": "2026-03-02", "weeks": 1, "weights": {"over": -1}}),
-            "weights",
+            "weights.over",
         ),
         (
             json!({"from": "2026-03-02", "weeks": 1, "weights": {"under": [300, 200, 100]}}),
-            "weights",
+            "weights.under",
         ),
+        // Periods no forecast covers are refused at once, not by a job that fails later: the
+        // history ends on 2026-03-01, and forecasts reach 84 days from the day after.
+        (json!({"from": "0001-01-01", "weeks": 1}), "from"),
+        (json!({"from": "9999-12-27", "weeks": 1}), "from"),
+        (json!({"from": "2026-02-02", "weeks": 1}), "from"),
+        (json!({"from": "2026-05-18", "weeks": 2}), "from"),
     ] {
         assert_problem(
             &app.post("/api/v1/schedules", Some(&m), body).await,
@@ -118,12 +124,52 @@ async fn solve_from_stored_data(app: TestApp) {
             Some(field),
         );
     }
+    let empty = app
+        .post(
+            "/api/v1/queues",
+            Some(&m),
+            queue_body("New queue", "fi", "Europe/Helsinki"),
+        )
+        .await;
+    let no_history = app
+        .post(
+            "/api/v1/schedules",
+            Some(&m),
+            json!({"from": "2026-03-02", "weeks": 1, "queue_ids": [empty.body["id"]]}),
+        )
+        .await;
+    assert_problem(
+        &no_history,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some("queue_ids"),
+    );
+    let detail = no_history.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("no history yet"), "{detail}");
+    // The last week the forecasts reach is accepted.
+    let last_week = app
+        .post(
+            "/api/v1/schedules",
+            Some(&m),
+            json!({"from": "2026-05-18", "weeks": 1, "time_limit_seconds": 10, "queue_ids": [queue]}),
+        )
+        .await;
+    assert_eq!(
+        last_week.status,
+        StatusCode::ACCEPTED,
+        "{:?}",
+        last_week.body
+    );
+    let last_week_id = last_week.body["id"].as_str().unwrap();
+    let discarded = app
+        .delete(&format!("/api/v1/schedules/{last_week_id}"), Some(&m))
+        .await;
+    assert_eq!(discarded.status, StatusCode::NO_CONTENT);
     // Without a time limit, a longer period gets more time: a minute a week.
     let three_weeks = app
         .post(
             "/api/v1/schedules",
             Some(&m),
-            json!({"from": "2026-03-02", "weeks": 3}),
+            json!({"from": "2026-03-02", "weeks": 3, "queue_ids": [queue]}),
         )
         .await;
     assert_eq!(

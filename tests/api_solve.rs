@@ -86,8 +86,43 @@ both_backends!(solve_returns_a_valid_roster, |app: TestApp| async move {
     assert_problem(
         &app.post("/api/v1/solve", Some(&m), broken).await,
         StatusCode::UNPROCESSABLE_ENTITY,
-        Some("problem"),
+        Some("agents[0].zone"),
     );
+    // Values no week can hold, or outside the calendar a roster can be written in, are refused
+    // by the path of the offending value.
+    type Change = fn(&mut Value);
+    let refusals: [(&str, Change); 8] = [
+        ("agents[1].contract.max_consecutive_days", |p| {
+            p["agents"][1]["contract"]["max_consecutive_days"] = json!(4_294_967_295u32)
+        }),
+        ("agents[0].contract.max_shifts_per_week", |p| {
+            p["agents"][0]["contract"]["max_shifts_per_week"] = json!(4_294_967_295u32)
+        }),
+        ("agents[2].contract.min_rest_hours", |p| {
+            p["agents"][2]["contract"]["min_rest_hours"] = json!(-1)
+        }),
+        ("queues[0].floor", |p| {
+            p["queues"][0]["floor"] = json!(4_294_967_295u32)
+        }),
+        ("agents[0].languages", |p| {
+            p["agents"][0]["languages"] = json!([])
+        }),
+        ("period.start", |p| {
+            p["period"]["start"] = json!("9999-12-27T00:00:00Z")
+        }),
+        ("period.start", |p| {
+            p["period"]["start"] = json!("0001-01-01T00:00:00Z")
+        }),
+        ("templates[0].breaks[0]", |p| {
+            p["templates"][0]["breaks"][0]["window_end_minutes"] = json!(4_294_967_280u32)
+        }),
+    ];
+    for (field, change) in refusals {
+        let mut bad = problem();
+        change(&mut bad);
+        let r = app.post("/api/v1/solve", Some(&m), bad).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+    }
     assert_problem(
         &app.post("/api/v1/solve?time_limit_seconds=9999", Some(&m), problem())
             .await,
@@ -247,7 +282,11 @@ both_backends!(
 
         with_load["queues"][0]["workload"]["arrivals"] = json!([1.0, 2.0]);
         let short = app.post("/api/v1/solve", Some(&m), with_load).await;
-        assert_problem(&short, StatusCode::UNPROCESSABLE_ENTITY, Some("problem"));
+        assert_problem(
+            &short,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("queues[0].workload.arrivals"),
+        );
         assert!(
             short.body["detail"]
                 .as_str()
@@ -261,7 +300,11 @@ both_backends!(
         let mut absurd = problem();
         absurd["queues"][0]["required"][20] = json!(1e300);
         let refused = app.post("/api/v1/solve", Some(&m), absurd).await;
-        assert_problem(&refused, StatusCode::UNPROCESSABLE_ENTITY, Some("problem"));
+        assert_problem(
+            &refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("queues[0].required"),
+        );
         let detail = refused.body["detail"].as_str().unwrap();
         assert!(
             detail.contains("required must be >= 0 and <= 100000"),

@@ -7,12 +7,12 @@ use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, schedules::ScheduleRow};
 use crate::domain::scheduler::{
-    default_time_limit_seconds, work_limit_range_text, ScheduleError, Weights, WORK_LIMIT_RANGE,
+    default_time_limit_seconds, work_limit_range_text, Weights, WORK_LIMIT_RANGE,
 };
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::jobs::JobView;
-use crate::plan::scheduling::SOLVE_SCHEDULE;
+use crate::plan::scheduling::{self, SOLVE_SCHEDULE};
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -140,11 +140,7 @@ pub(crate) fn check_time_limit(errors: &mut ValidationErrors, seconds: f64) {
 /// `weights` field's).
 pub(crate) fn check_weights(errors: &mut ValidationErrors, weights: Option<&Weights>) {
     if let Some(Err(e)) = weights.map(Weights::check) {
-        let why = match e {
-            ScheduleError::Invalid(why) => why,
-            other => other.to_string(),
-        };
-        errors.add("weights", why);
+        errors.add(e.field().unwrap_or("weights"), e.message());
     }
 }
 
@@ -204,6 +200,8 @@ pub async fn create_schedule(
                 "there are no queues to staff",
             )));
         }
+        let chosen: Vec<_> = all.into_iter().filter(|q| ids.contains(&q.id)).collect();
+        scheduling::check_period(c, from, input.weeks, &chosen)?;
         let id = db::new_id();
         let job_id = db::jobs::insert(
             c,

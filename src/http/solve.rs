@@ -93,9 +93,7 @@ pub async fn solve_problem(
         return Err(errors.into());
     }
     let problem = body.into_inner();
-    problem
-        .check()
-        .map_err(|e| ApiError::validation(ValidationErrors::single("problem", e.to_string())))?;
+    problem.check().map_err(problem_error)?;
     if query.time_limit_seconds.is_none() {
         options.time_limit_seconds =
             default_time_limit_seconds(problem.period.weeks).min(MAX_TIME_LIMIT_SECONDS);
@@ -107,11 +105,17 @@ pub async fn solve_problem(
                 tracing::error!(%why, "solver failure on a checked problem");
                 ApiError::internal()
             }
-            e => ApiError::validation(ValidationErrors::single("problem", e.to_string())),
+            e => problem_error(e),
         })?;
         let violations = validate(&problem, &roster);
         Ok(SolveResponse { roster, violations })
     })
     .await??;
     Ok(HttpResponse::Ok().json(response))
+}
+
+/// An input error of the problem, at the path of the offending value in the body.
+fn problem_error(e: ScheduleError) -> ApiError {
+    let field = e.field().unwrap_or("problem").to_string();
+    ApiError::validation(ValidationErrors::single(field, e.message()))
 }

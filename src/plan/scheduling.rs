@@ -238,6 +238,54 @@ fn with_heartbeat<T: Send>(
     })
 }
 
+/// Whether a period of `weeks` weeks from `from` can be staffed from the stored history of
+/// `queues`: forecasts start the day after a queue's history and reach
+/// [`super::forecasting::MAX_HORIZON_DAYS`] days from there. Checked when a schedule is created,
+/// so that a period no forecast covers is refused at once, by the field that is wrong, rather than
+/// failing later in its job.
+pub fn check_period(
+    conn: &mut DbConnection,
+    from: NaiveDate,
+    weeks: u32,
+    queues: &[QueueRecord],
+) -> Result<(), PlanError> {
+    use chrono::Datelike;
+    let years = scheduler::PERIOD_YEARS;
+    let last_day = from.checked_add_days(Days::new(u64::from(weeks) * 7 - 1));
+    let Some(last_day) = last_day.filter(|_| years.contains(&from.year())) else {
+        let why = format!("must be in the years {} to {}", years.start(), years.end());
+        return Err(ValidationErrors::single("from", why).into());
+    };
+    let mut errors = ValidationErrors::new();
+    for q in queues {
+        let name = &q.spec.name;
+        let Some(first) = super::forecasting::first_forecast_day(conn, q)? else {
+            errors.add(
+                "queue_ids",
+                format!("queue {name} has no history yet: upload some first"),
+            );
+            continue;
+        };
+        let horizon = super::forecasting::MAX_HORIZON_DAYS;
+        if last_day < first {
+            errors.add(
+                "from",
+                format!("the period ends before the forecasts of queue {name} start, on {first}"),
+            );
+        } else if (last_day - first).num_days() >= i64::from(horizon) {
+            errors.add(
+                "from",
+                format!("queue {name} can be forecast for {horizon} days from {first} only"),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
 /// The scheduler problem for `weeks` weeks from local midnight on `from` in the first queue's zone (see
 /// [`period_start`]): each queue's requirement is the
 /// agents to roster (after shrinkage, floor included) from its forecast, on a common UTC grid (30

@@ -174,7 +174,7 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
         .collect();
     let mut agents = Vec::with_capacity(p.agents.len());
     for (ai, a) in p.agents.iter().enumerate() {
-        let tz = parse_zone(&a.id, &a.zone)?;
+        let tz = parse_zone(&format!("agents[{ai}].zone"), &a.id, &a.zone)?;
         let quals = (0..p.queues.len())
             .filter(|&q| a.languages.contains(&p.queues[q].language))
             .collect();
@@ -273,7 +273,7 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
                 &a.preferences,
                 &a.templates,
             );
-            serde_json::to_string(&body).map_err(|e| ScheduleError::Invalid(e.to_string()))?
+            serde_json::to_string(&body).map_err(|e| ScheduleError::Solver(e.to_string()))?
         } else {
             format!("~{ai:08}")
         };

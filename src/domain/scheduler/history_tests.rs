@@ -125,12 +125,12 @@ fn history_must_start_before_the_period_and_name_a_known_agent() {
     p.history = vec![prior("a0", MON, 8)];
     assert!(matches!(
         solve(&p, &SolveOptions::default()),
-        Err(ScheduleError::Invalid(_))
+        Err(ScheduleError::Invalid { .. })
     ));
     p.history = vec![prior("nobody", "2026-03-22T06:00:00Z", 8)];
     assert!(matches!(
         solve(&p, &SolveOptions::default()),
-        Err(ScheduleError::Invalid(_))
+        Err(ScheduleError::Invalid { .. })
     ));
 }
 

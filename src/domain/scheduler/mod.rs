@@ -53,6 +53,7 @@
 
 mod assemble;
 mod budget;
+mod check;
 mod contract_rows;
 mod diagnose;
 mod disaggregate;
@@ -174,21 +175,24 @@ impl SolveOptions {
 
     /// Values the solver cannot run with are an error naming the option.
     pub fn check(&self) -> Result<(), ScheduleError> {
-        let invalid = |what: &str| Err(ScheduleError::Invalid(what.to_string()));
+        let invalid = |field: &str, what: String| problem::invalid(field, what);
         if !(self.time_limit_seconds.is_finite() && self.time_limit_seconds >= 0.0) {
-            return invalid("time_limit_seconds must be a number of seconds, 0 or more");
+            return invalid(
+                "time_limit_seconds",
+                "must be a number of seconds, 0 or more".into(),
+            );
         }
         if self
             .work_limit
             .is_some_and(|w| !WORK_LIMIT_RANGE.contains(&w))
         {
-            return invalid(&format!("work_limit must be {}", work_limit_range_text()));
+            return invalid("work_limit", format!("must be {}", work_limit_range_text()));
         }
         if !MIP_GAP_RANGE.contains(&self.mip_gap) {
-            return invalid("mip_gap must be between 0 and 1");
+            return invalid("mip_gap", "must be between 0 and 1".into());
         }
         if self.seed < 0 {
-            return invalid("seed must not be negative");
+            return invalid("seed", "must not be negative".into());
         }
         Ok(())
     }

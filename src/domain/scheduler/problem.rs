@@ -12,12 +12,41 @@ use thiserror::Error;
 /// Errors for inputs that cannot be scheduled at all (never panics on input).
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ScheduleError {
-    #[error("invalid input: {0}")]
-    Invalid(String),
-    #[error("unknown time zone '{zone}' for {owner}")]
-    UnknownZone { owner: String, zone: String },
+    /// Malformed input; `field` is the path of the offending value in the problem's JSON
+    /// (`agents[2].contract.max_hours_per_week`) or the option's name.
+    #[error("invalid input: {field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{field}: unknown time zone '{zone}' for {owner}")]
+    UnknownZone {
+        field: String,
+        owner: String,
+        zone: String,
+    },
     #[error("solver failure: {0}")]
     Solver(String),
+}
+
+impl ScheduleError {
+    /// The path of the offending value, for input errors.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ScheduleError::Invalid { field, .. } | ScheduleError::UnknownZone { field, .. } => {
+                Some(field)
+            }
+            ScheduleError::Solver(_) => None,
+        }
+    }
+
+    /// What is wrong, without the field's path.
+    pub fn message(&self) -> String {
+        match self {
+            ScheduleError::Invalid { message, .. } => message.clone(),
+            ScheduleError::UnknownZone { owner, zone, .. } => {
+                format!("unknown time zone '{zone}' for {owner}")
+            }
+            ScheduleError::Solver(why) => why.clone(),
+        }
+    }
 }
 
 /// Largest objective weight accepted (per agent-hour, or per preference). Far above any useful
@@ -27,10 +56,20 @@ pub const MAX_SOLVER_WEIGHT: f64 = 1e6;
 /// Largest requirement accepted for one queue interval, in agents.
 pub const MAX_REQUIRED: f64 = 1e5;
 /// Contract hours (per week, and the rest between shifts) cannot exceed the hours of a week.
-const HOURS_PER_WEEK: f64 = 168.0;
+pub(crate) const HOURS_PER_WEEK: f64 = 168.0;
+/// Periods start in these years: instants stay within what every backend stores and RFC 3339
+/// writes (years 0 and 10 000 have no RFC 3339 form), far beyond any real roster.
+pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
 
-fn invalid<T>(msg: impl Into<String>) -> Result<T, ScheduleError> {
-    Err(ScheduleError::Invalid(msg.into()))
+/// An input error at `field`.
+pub(crate) fn invalid<T>(
+    field: impl Into<String>,
+    msg: impl Into<String>,
+) -> Result<T, ScheduleError> {
+    Err(ScheduleError::Invalid {
+        field: field.into(),
+        message: msg.into(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -109,9 +148,14 @@ fn one() -> u32 {
 }
 
 impl Workload {
-    fn check(&self, queue: &str, n: usize) -> Result<(), ScheduleError> {
-        let field =
-            |name: &str, rule: &str| invalid(format!("queue {queue}: workload.{name} {rule}"));
+    /// `at` is the workload's path in the problem (`queues[0].workload`).
+    pub(super) fn check(&self, at: &str, queue: &str, n: usize) -> Result<(), ScheduleError> {
+        let field = |name: &str, rule: &str| {
+            invalid(
+                format!("{at}.{name}"),
+                format!("queue {queue}: workload.{name} {rule}"),
+            )
+        };
         if self.arrivals.len() != n {
             return field("arrivals", &format!("must have {n} values"));
         }
@@ -339,25 +383,29 @@ pub struct Weights {
 impl Weights {
     /// Every weight finite and >= 0, the shortfall segments non-decreasing.
     pub fn check(&self) -> Result<(), ScheduleError> {
-        let ws = [
-            self.over,
-            self.paid_hour,
-            self.floor,
-            self.min_hours,
-            self.preference,
-            self.fairness,
+        let named = [
+            ("under[0]", self.under[0]),
+            ("under[1]", self.under[1]),
+            ("under[2]", self.under[2]),
+            ("over", self.over),
+            ("paid_hour", self.paid_hour),
+            ("floor", self.floor),
+            ("min_hours", self.min_hours),
+            ("preference", self.preference),
+            ("fairness", self.fairness),
         ];
-        if self
-            .under
+        if let Some((name, _)) = named
             .iter()
-            .chain(ws.iter())
-            .any(|v| !(0.0..=MAX_SOLVER_WEIGHT).contains(v))
+            .find(|(_, v)| !(0.0..=MAX_SOLVER_WEIGHT).contains(v))
         {
-            return invalid(format!("weights must be >= 0 and <= {MAX_SOLVER_WEIGHT}"));
+            return invalid(
+                format!("weights.{name}"),
+                format!("must be >= 0 and <= {MAX_SOLVER_WEIGHT}"),
+            );
         }
         let u = &self.under;
         if !(u[0] <= u[1] && u[1] <= u[2]) {
-            return invalid("weights.under must be non-decreasing (convex penalty)");
+            return invalid("weights.under", "must be non-decreasing (a convex penalty)");
         }
         Ok(())
     }
@@ -393,8 +441,10 @@ pub struct Problem {
     pub weights: Weights,
 }
 
-pub fn parse_zone(owner: &str, zone: &str) -> Result<Tz, ScheduleError> {
+/// The zone named `zone` of `owner`, whose path in the problem is `field`.
+pub fn parse_zone(field: &str, owner: &str, zone: &str) -> Result<Tz, ScheduleError> {
     zone.parse::<Tz>().map_err(|_| ScheduleError::UnknownZone {
+        field: field.to_string(),
         owner: owner.to_string(),
         zone: zone.to_string(),
     })
@@ -404,146 +454,5 @@ impl Problem {
     /// Number of UTC intervals in the period.
     pub fn interval_count(&self) -> usize {
         (self.period.weeks as usize * 7 * 24 * 60) / self.period.interval_minutes.max(1) as usize
-    }
-
-    /// Structural checks; contradictions between hard rules are *not* errors
-    /// (they become diagnostics), only malformed data is.
-    pub fn check(&self) -> Result<(), ScheduleError> {
-        let p = &self.period;
-        if !(1..=6).contains(&p.weeks) {
-            return invalid("period.weeks must be 1..=6");
-        }
-        if p.interval_minutes != 15 && p.interval_minutes != 30 {
-            return invalid("period.interval_minutes must be 15 or 30");
-        }
-        if let Some(zone) = &p.zone {
-            parse_zone("period", zone)?;
-        }
-        let step = i64::from(p.interval_minutes);
-        if p.start.timestamp().rem_euclid(step * 60) != 0 {
-            return invalid("period.start must be aligned to the interval grid");
-        }
-        let n = self.interval_count();
-        let mut ids = std::collections::BTreeSet::new();
-        for q in &self.queues {
-            parse_zone(&q.id, &q.zone)?;
-            if !ids.insert(("q", q.id.as_str())) {
-                return invalid(format!("duplicate queue id {}", q.id));
-            }
-            if q.required.len() != n {
-                return invalid(format!(
-                    "queue {}: required has {} values, expected {n}",
-                    q.id,
-                    q.required.len()
-                ));
-            }
-            if q.required.iter().any(|r| !(0.0..=MAX_REQUIRED).contains(r)) {
-                return invalid(format!(
-                    "queue {}: required must be >= 0 and <= {MAX_REQUIRED} agents",
-                    q.id
-                ));
-            }
-            if q.open.as_ref().is_some_and(|o| o.len() != n) {
-                return invalid(format!("queue {}: open must have {n} values", q.id));
-            }
-            if let Some(w) = &q.workload {
-                w.check(&q.id, n)?;
-            }
-        }
-        for t in &self.templates {
-            if !ids.insert(("t", t.id.as_str())) {
-                return invalid(format!("duplicate template id {}", t.id));
-            }
-            let m = p.interval_minutes;
-            if t.length_minutes == 0 || t.length_minutes % m != 0 || t.length_minutes > 24 * 60 {
-                return invalid(format!(
-                    "template {}: length must be a positive multiple of the interval, <= 24 h",
-                    t.id
-                ));
-            }
-            if t.start_step_minutes == 0 || t.start_step_minutes % m != 0 {
-                return invalid(format!(
-                    "template {}: start step must be a multiple of the interval",
-                    t.id
-                ));
-            }
-            for b in &t.breaks {
-                let ok = b.length_minutes > 0
-                    && b.length_minutes % m == 0
-                    && b.window_start_minutes % m == 0
-                    && b.window_end_minutes % m == 0
-                    && b.window_start_minutes + b.length_minutes <= b.window_end_minutes
-                    && b.window_end_minutes <= t.length_minutes;
-                if !ok {
-                    return invalid(format!(
-                        "template {}: break rule must be on the interval grid and inside the shift",
-                        t.id
-                    ));
-                }
-            }
-        }
-        for a in &self.agents {
-            parse_zone(&a.id, &a.zone)?;
-            if !ids.insert(("a", a.id.as_str())) {
-                return invalid(format!("duplicate agent id {}", a.id));
-            }
-            let c = &a.contract;
-            let hours = [c.min_hours_per_week, c.max_hours_per_week, c.min_rest_hours];
-            if hours.iter().any(|v| !(0.0..=HOURS_PER_WEEK).contains(v)) {
-                return invalid(format!(
-                    "agent {}: contract hours must be >= 0 and <= {HOURS_PER_WEEK}",
-                    a.id
-                ));
-            }
-            let pr = &a.preferences;
-            let weights = [pr.start_weight, pr.days_on_weight, pr.days_off_weight];
-            if weights
-                .iter()
-                .any(|v| !(0.0..=MAX_SOLVER_WEIGHT).contains(v))
-            {
-                return invalid(format!(
-                    "agent {}: preference weights must be >= 0 and <= {MAX_SOLVER_WEIGHT}",
-                    a.id
-                ));
-            }
-            if let Some(ts) = &a.templates {
-                if let Some(bad) = ts
-                    .iter()
-                    .find(|t| !self.templates.iter().any(|x| &x.id == *t))
-                {
-                    return invalid(format!("agent {}: unknown template {bad}", a.id));
-                }
-            }
-        }
-        for s in &self.pinned {
-            if !self.agents.iter().any(|a| a.id == s.agent_id) {
-                return invalid(format!("pinned shift for unknown agent {}", s.agent_id));
-            }
-            let off = (s.start - p.start).num_minutes();
-            let len = (s.end - s.start).num_minutes();
-            if len <= 0
-                || off < 0
-                || off % step != 0
-                || len % step != 0
-                || off + len > n as i64 * step
-            {
-                return invalid(format!(
-                    "pinned shift of {} must lie on the grid inside the period",
-                    s.agent_id
-                ));
-            }
-        }
-        for s in &self.history {
-            if !self.agents.iter().any(|a| a.id == s.agent_id) {
-                return invalid(format!("history shift for unknown agent {}", s.agent_id));
-            }
-            if s.end <= s.start || s.start >= p.start {
-                return invalid(format!(
-                    "history shift of {} must start before the period and end after it starts",
-                    s.agent_id
-                ));
-            }
-        }
-        self.weights.check()
     }
 }

@@ -416,22 +416,22 @@ fn absurd_magnitudes_are_refused_by_name_and_the_largest_allowed_solve() {
     let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
     type Change = fn(&mut Problem);
     let cases: [(&str, Change); 5] = [
-        ("required", |p| p.queues[0].required[20] = 1e300),
-        ("weights", |p| p.weights.over = 1e300),
-        ("weights", |p| p.weights.under[2] = 2e6),
-        ("preference weights", |p| {
+        ("queues[0].required", |p| p.queues[0].required[20] = 1e300),
+        ("weights.over", |p| p.weights.over = 1e300),
+        ("weights.under[2]", |p| p.weights.under[2] = 2e6),
+        ("agents[0].preferences", |p| {
             p.agents[0].preferences.start_weight = 1e7
         }),
-        ("contract hours", |p| {
+        ("agents[0].contract.max_hours_per_week", |p| {
             p.agents[0].contract.max_hours_per_week = 1e300
         }),
     ];
-    for (named, change) in &cases {
+    for (field, change) in &cases {
         let mut bad = p.clone();
         change(&mut bad);
         match solve(&bad, &SolveOptions::default()) {
-            Err(ScheduleError::Invalid(why)) => assert!(why.contains(named), "{why}"),
-            other => panic!("{named}: {:?}", other.map(|r| r.objective)),
+            Err(e @ ScheduleError::Invalid { .. }) => assert_eq!(e.field(), Some(*field), "{e}"),
+            other => panic!("{field}: {:?}", other.map(|r| r.objective)),
         }
     }
     // At the limits the model still solves: every weight but the paid hour at its maximum and
@@ -480,7 +480,7 @@ fn json_body_and_edge_inputs_never_panic() {
     let p: Problem = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(
         solve(&p, &SolveOptions::default()),
-        Err(ScheduleError::Invalid(_))
+        Err(ScheduleError::Invalid { .. })
     ));
     let body = r#"{
       "period": {"start": "2026-03-23T00:00:00Z", "weeks": 1, "interval_minutes": 30},
@@ -494,7 +494,7 @@ fn json_body_and_edge_inputs_never_panic() {
     let mut p: Problem = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(
         solve(&p, &SolveOptions::default()),
-        Err(ScheduleError::Invalid(_))
+        Err(ScheduleError::Invalid { .. })
     ));
     p.queues[0].required = vec![1.0; 336];
     let r = solve_ok(&p);
@@ -553,7 +553,7 @@ fn json_body_and_edge_inputs_never_panic() {
         ),
     ] {
         match solve(&p, &opts) {
-            Err(ScheduleError::Invalid(why)) => assert!(why.contains(named), "{why}"),
+            Err(e @ ScheduleError::Invalid { .. }) => assert_eq!(e.field(), Some(named), "{e}"),
             other => panic!("{named}: {:?}", other.map(|r| r.objective)),
         }
     }
@@ -670,7 +670,7 @@ fn negative_or_undefined_preference_weights_are_refused() {
         let q = queue("en", "en", 336, |_| 1.0);
         let p = problem(MON, vec![q], vec![a], vec![template("8h", 8, 60)]);
         match solve(&p, &SolveOptions::default()) {
-            Err(ScheduleError::Invalid(why)) => {
+            Err(ScheduleError::Invalid { message: why, .. }) => {
                 assert!(
                     why.contains("a1") && why.contains("preference weights"),
                     "{why}"
