@@ -382,6 +382,61 @@ async fn abandoned_solve(app: TestApp) {
 
 both_backends!(abandoned_solves_fail_the_schedule, abandoned_solve);
 
+/// A re-solve cancelled before a worker took it leaves the roster it was to replace in place,
+/// usable as before: it can be re-solved again (and edited and published, which need it solved).
+async fn cancelled_re_solve(app: TestApp) {
+    use chatroster::db;
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let created = common::roster::create_week(&app, &m).await;
+    let id = created["id"].as_str().unwrap();
+    // The first solve's outcome, stored as its job would store it (no worker runs here).
+    let roster = json!({"shifts": [], "note": "the roster before the re-solve"}).to_string();
+    let mut conn = app.pool.get().unwrap();
+    db::schedules::set_outcome(&mut conn, id, "solved", Some(&roster), None).unwrap();
+    drop(conn);
+
+    let queued = app
+        .post(
+            &format!("/api/v1/schedules/{id}/resolve"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(queued.status, StatusCode::ACCEPTED, "{:?}", queued.body);
+    let job = queued.body["id"].as_str().unwrap();
+    let cancelled = app
+        .post(&format!("/api/v1/jobs/{job}/cancel"), Some(&m), json!({}))
+        .await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.body);
+
+    let s = app.get(&format!("/api/v1/schedules/{id}"), Some(&m)).await;
+    assert_eq!(s.body["status"], "solved", "{:?}", s.body);
+    assert_eq!(
+        s.body["roster"]["note"], "the roster before the re-solve",
+        "{:?}",
+        s.body
+    );
+    let error = s.body["error"].as_str().unwrap_or_default();
+    assert!(error.contains("cancelled"), "{error}");
+    let listed = app.get("/api/v1/schedules", Some(&m)).await;
+    assert_eq!(
+        listed.body["items"][0]["status"], "solved",
+        "{:?}",
+        listed.body
+    );
+    let again = app
+        .post(
+            &format!("/api/v1/schedules/{id}/resolve"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED, "{:?}", again.body);
+}
+
+both_backends!(a_cancelled_re_solve_keeps_the_roster, cancelled_re_solve);
+
 async fn spawn_with_one_search(kind: common::Kind) -> Option<TestApp> {
     common::spawn_with(kind, |c| {
         c.workers = 1;

@@ -1,6 +1,6 @@
 //! Schedules: a planning period and the roster its solve job produced.
 
-use super::schema::schedules;
+use super::schema::{jobs, schedules};
 use super::{now, DbConnection, DbError, DbResult, Page};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -39,11 +39,99 @@ pub fn insert(conn: &mut DbConnection, row: &ScheduleRow) -> DbResult<()> {
     Ok(())
 }
 
+/// The schedule `id`, settled with its job (see [`settled`]): whoever acts on its status sees
+/// the outcome of a job that ended without the solve's own bookkeeping.
 pub fn get(conn: &mut DbConnection, id: &str) -> DbResult<ScheduleRow> {
+    let row = read(conn, id)?;
+    if !matches!(row.status.as_str(), "queued" | "solving") {
+        return Ok(row);
+    }
+    let job: Option<(String, Option<String>)> = jobs::table
+        .find(&row.job_id)
+        .select((jobs::status, jobs::error))
+        .first(conn)
+        .optional()?;
+    let Some((status, error)) =
+        settled(&row, job.as_ref().map(|(s, e)| (s.as_str(), e.as_deref())))
+    else {
+        return Ok(row);
+    };
+    // Only from the state read: a worker that moved the schedule meanwhile wins.
+    diesel::update(
+        schedules::table
+            .find(id)
+            .filter(schedules::status.eq(&row.status))
+            .filter(schedules::job_id.eq(&row.job_id)),
+    )
+    .set((
+        schedules::status.eq(status),
+        schedules::error.eq(error),
+        schedules::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    read(conn, id)
+}
+
+fn read(conn: &mut DbConnection, id: &str) -> DbResult<ScheduleRow> {
     Ok(schedules::table
         .find(id)
         .select(ScheduleRow::as_select())
         .first(conn)?)
+}
+
+/// The status and error a queued or solving schedule takes when its job (`status`, `error`)
+/// ended without the solve's own bookkeeping: cancelled, or abandoned after a worker died on
+/// its last attempt. A schedule that still holds a roster (a re-solve that never replaced it)
+/// keeps it and is solved again; one without is failed. `None` while the job may still finish.
+pub fn settled(row: &ScheduleRow, job: Option<(&str, Option<&str>)>) -> Option<(String, String)> {
+    if !matches!(row.status.as_str(), "queued" | "solving") {
+        return None;
+    }
+    let (status, error) = job?;
+    if !matches!(status, "failed" | "cancelled") {
+        return None;
+    }
+    let why = error.map_or_else(|| format!("the solve was {status}"), str::to_string);
+    Some(outcome_of_failure(row.roster.is_some(), &why))
+}
+
+/// A failed (re-)solve: the roster from before stays, if there is one.
+fn outcome_of_failure(has_roster: bool, why: &str) -> (String, String) {
+    if has_roster {
+        (
+            "solved".into(),
+            format!("the last re-solve did not finish ({why}); the roster is the one before it"),
+        )
+    } else {
+        ("failed".into(), why.to_string())
+    }
+}
+
+/// Marks a schedule as solving; the roster it may hold stays until a new one replaces it.
+pub fn start_solving(conn: &mut DbConnection, id: &str) -> DbResult<()> {
+    let n = diesel::update(
+        schedules::table
+            .find(id)
+            .filter(schedules::status.ne("discarded")),
+    )
+    .set((
+        schedules::status.eq("solving"),
+        schedules::error.eq(None::<String>),
+        schedules::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    match n {
+        0 => Err(DbError::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// Records a solve that failed with `why`: a schedule with a roster from an earlier solve keeps
+/// it (solved, with the failure as its error); one without is failed.
+pub fn fail_solve(conn: &mut DbConnection, id: &str, why: &str) -> DbResult<()> {
+    let row = read(conn, id)?;
+    let (status, error) = outcome_of_failure(row.roster.is_some(), why);
+    set_outcome(conn, id, &status, row.roster.as_deref(), Some(&error))
 }
 
 pub fn list(conn: &mut DbConnection, page: Page) -> DbResult<(Vec<ScheduleRow>, i64)> {

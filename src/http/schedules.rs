@@ -82,21 +82,15 @@ pub struct ScheduleView {
 
 fn view(row: ScheduleRow, job: Option<JobView>, with_roster: bool) -> ScheduleView {
     let weights = crate::plan::scheduling::schedule_weights(&row);
-    // A job that ended without reaching its handler's own bookkeeping (abandoned after a worker
-    // died on its last attempt, or cancelled) leaves the schedule "queued" or "solving" for good:
-    // the job's outcome is the schedule's.
-    let (status, error) = match &job {
-        Some(j)
-            if matches!(row.status.as_str(), "queued" | "solving")
-                && matches!(j.status.as_str(), "failed" | "cancelled") =>
-        {
-            let why = j
-                .error
-                .clone()
-                .unwrap_or_else(|| format!("the solve was {}", j.status));
-            ("failed".to_string(), Some(why))
-        }
-        _ => (row.status, row.error),
+    // Lists read rows without settling them (see `db::schedules::get`): settle the view alike.
+    let settled = db::schedules::settled(
+        &row,
+        job.as_ref()
+            .map(|j| (j.status.as_str(), j.error.as_deref())),
+    );
+    let (status, error) = match settled {
+        Some((status, error)) => (status, Some(error)),
+        None => (row.status, row.error),
     };
     ScheduleView {
         weights,

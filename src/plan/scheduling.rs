@@ -438,7 +438,7 @@ impl JobHandler for SolveScheduleHandler {
         if schedule.status == "discarded" {
             return Ok(serde_json::json!({"schedule_id": id, "status": "discarded"}));
         }
-        db::schedules::set_outcome(&mut conn, &id, "solving", None, None)?;
+        db::schedules::start_solving(&mut conn, &id)?;
         ctx.progress(0.05, "building the problem from requirements and agents")?;
         let queue_ids: Vec<String> = serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
         // In the order the manager listed them: the first queue's zone is the period's.
@@ -451,7 +451,7 @@ impl JobHandler for SolveScheduleHandler {
         let mut problem = match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
             Ok(built) => built,
             Err(e) => {
-                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
+                db::schedules::fail_solve(&mut conn, &id, &e.to_string())?;
                 return Err(JobError::Permanent(e.to_string()));
             }
         };
@@ -492,7 +492,7 @@ impl JobHandler for SolveScheduleHandler {
         let roster = match roster {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
-                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&e.to_string()))?;
+                db::schedules::fail_solve(&mut conn, &id, &e.to_string())?;
                 return Err(JobError::Permanent(e.to_string()));
             }
             Err(panic) => {
@@ -503,14 +503,14 @@ impl JobHandler for SolveScheduleHandler {
                     .unwrap_or_default();
                 let msg = format!("the solver panicked: {what}");
                 tracing::error!(schedule = %id, "{msg}");
-                db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&msg))?;
+                db::schedules::fail_solve(&mut conn, &id, &msg)?;
                 return Err(JobError::Permanent(msg));
             }
         };
         let violations = scheduler::validate(&problem, &roster);
         if !violations.is_empty() {
             let msg = format!("the roster breaks hard rules: {violations:?}");
-            db::schedules::set_outcome(&mut conn, &id, "failed", None, Some(&msg))?;
+            db::schedules::fail_solve(&mut conn, &id, &msg)?;
             return Err(JobError::Permanent(msg));
         }
         let json =
