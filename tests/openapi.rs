@@ -116,6 +116,25 @@ both_backends!(document_matches_the_routes, |app: TestApp| async move {
         .collect();
     assert_eq!(documented, expected);
     assert!(doc.body["components"]["securitySchemes"]["bearer"].is_object());
+    // Every error response is declared as the problem documents the server sends.
+    let mut errors = 0;
+    for (path, item) in doc.body["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    if let Some(content) = response["content"].as_object() {
+                        errors += 1;
+                        assert!(
+                            content.contains_key("application/problem+json")
+                                && !content.contains_key("application/json"),
+                            "{method} {path} {status}: {content:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(errors > 200, "{errors} error responses documented");
     // The scheduler's problem and roster are documented schemas, not opaque objects.
     let schemas = &doc.body["components"]["schemas"];
     for name in [

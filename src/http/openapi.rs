@@ -98,7 +98,7 @@ use utoipa::{Modify, OpenApi};
         super::applications::move_application_route,
         super::hiring_needs::hiring_needs,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemErrors),
     tags(
         (name = "auth", description = "Sign-in with bearer tokens"),
         (name = "queues", description = "Language/channel queues"),
@@ -124,6 +124,40 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Error responses are sent as `application/problem+json` (RFC 9457); the path macros declare
+/// their `Problem` bodies as plain JSON, so the document is corrected in one place.
+struct ProblemErrors;
+
+impl Modify for ProblemErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                for (status, response) in op.responses.responses.iter_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if !(status.starts_with('4') || status.starts_with('5')) {
+                        continue;
+                    }
+                    if let Some(content) = response.content.shift_remove("application/json") {
+                        response
+                            .content
+                            .insert("application/problem+json".to_string(), content);
+                    }
+                }
+            }
+        }
     }
 }
 
