@@ -105,12 +105,56 @@ both_backends!(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("aht_seconds"),
         );
-        let mut bad_target = base.clone();
-        bad_target["targets"] = json!({"service_level": 1.5});
-        let r = app
-            .post("/api/v1/staffing/erlang", Some(&m), bad_target)
-            .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // Each error names the request's own field, whatever the staffing model calls it.
+        let target = |t: serde_json::Value| {
+            let mut body = base.clone();
+            body["targets"] = t;
+            body
+        };
+        let evaluate = |key: &str, value: serde_json::Value| {
+            let mut body = base.clone();
+            body["agents"] = json!(10);
+            body[key] = value;
+            body
+        };
+        let cases = [
+            (
+                target(json!({"service_level": 1.5})),
+                "targets.service_level",
+            ),
+            (
+                target(json!({"service_level": 0.8, "asa_seconds": -1})),
+                "targets.asa_seconds",
+            ),
+            (
+                target(json!({"service_level": 0.8, "max_occupancy": 0})),
+                "targets.max_occupancy",
+            ),
+            (evaluate("patience_seconds", json!(0)), "patience_seconds"),
+            (evaluate("agents", json!(200_001)), "agents"),
+            (evaluate("arrivals", json!(1e308)), "arrivals"),
+            (
+                {
+                    let mut body = target(json!({"service_level": 0.8}));
+                    body["aht_seconds"] = serde_json::Value::Null;
+                    body["aht_by_concurrency"] = json!([300, -1]);
+                    body
+                },
+                "aht_by_concurrency",
+            ),
+            (
+                {
+                    let mut body = target(json!({"service_level": 0.8}));
+                    body["floor_agents"] = json!(4_294_967_295u32);
+                    body
+                },
+                "floor_agents",
+            ),
+        ];
+        for (body, field) in cases {
+            let r = app.post("/api/v1/staffing/erlang", Some(&m), body).await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+        }
         let mut negative = base.clone();
         negative["arrivals"] = json!(-1);
         negative["agents"] = json!(3);

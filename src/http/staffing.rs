@@ -120,17 +120,40 @@ pub struct ErlangResponse {
     pub requirement: Option<RequirementView>,
 }
 
-fn staffing_problem(e: StaffingError) -> ApiError {
-    match e {
-        StaffingError::InvalidInput { field, reason, .. } => {
-            ApiError::validation(ValidationErrors::single(field, reason))
-        }
-        StaffingError::NoHandleTime => ApiError::validation(ValidationErrors::single(
-            "aht_by_concurrency",
-            "give at least one AHT",
-        )),
-        other => ApiError::validation(ValidationErrors::single("", other.to_string())),
+/// A staffing error for the calculator's request: the domain's input names are mapped to the
+/// request's fields (`mean_patience_seconds` is `patience_seconds`, and so on).
+fn staffing_problem(e: StaffingError, req: &ErlangRequest) -> ApiError {
+    if let StaffingError::NoConvergence(what) = e {
+        // Inside the checked input ranges this is the server's fault, not the request's.
+        tracing::error!(what, "staffing evaluation did not converge");
+        return ApiError::internal();
     }
+    let field = match &e {
+        StaffingError::InvalidInput { field, .. } => match *field {
+            "mean_patience_seconds" => "patience_seconds",
+            "sl_target" => "targets.service_level",
+            "asa_target_seconds" => "targets.asa_seconds",
+            "max_occupancy" => "targets.max_occupancy",
+            "servers" => "agents",
+            "aht_seconds" if req.aht_by_concurrency.is_some() => "aht_by_concurrency",
+            "interval_seconds" => "interval_minutes",
+            "offered_load" => "arrivals",
+            other => other,
+        },
+        StaffingError::NoHandleTime => "aht_by_concurrency",
+        // The load is arrivals times handle time over the interval: arrivals is what is absurd.
+        StaffingError::LoadTooLarge(_) => "arrivals",
+        StaffingError::TargetUnreachable(_) if req.floor_agents.is_some_and(|f| f > 0) => {
+            "floor_agents"
+        }
+        StaffingError::TargetUnreachable(_) | StaffingError::NoConvergence(_) => "targets",
+    };
+    let message = match &e {
+        StaffingError::InvalidInput { reason, .. } => (*reason).to_string(),
+        StaffingError::NoHandleTime => "give at least one AHT".into(),
+        other => other.to_string(),
+    };
+    ApiError::validation(ValidationErrors::single(field, message))
 }
 
 fn interval_input(req: &ErlangRequest) -> Result<IntervalInput, ApiError> {
@@ -194,16 +217,16 @@ pub async fn erlang(
     let concurrency = input
         .handle_time
         .slots_and_aht()
-        .map_err(staffing_problem)?
+        .map_err(|e| staffing_problem(e, &req))?
         .0;
     let (agents, figures, requirement_view) = match req.agents {
         Some(n) => (
             n,
-            figures_for_agents(&input, n).map_err(staffing_problem)?,
+            figures_for_agents(&input, n).map_err(|e| staffing_problem(e, &req))?,
             None,
         ),
         None => {
-            let r = requirement(&input).map_err(staffing_problem)?;
+            let r = requirement(&input).map_err(|e| staffing_problem(e, &req))?;
             let view = RequirementView {
                 required_by_load: r.required_by_load,
                 floor: r.floor,

@@ -176,7 +176,7 @@ pub fn queue_figures(
         return Err(StaffingError::InvalidInput {
             field: "servers",
             value: f64::from(servers),
-            reason: "must be at most MAX_SERVERS",
+            reason: "must be at most 200000 (MAX_SERVERS)",
         });
     }
     let load = negligible_to_zero(load);
