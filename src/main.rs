@@ -356,7 +356,7 @@ fn create_manager(config: &Config, email: &str, password_stdin: bool) -> anyhow:
     pool.migrate()?;
     let mut conn = pool.get()?;
     let user = db::users::insert_manager(&mut conn, &email, &hash).map_err(|e| match e {
-        db::DbError::Conflict(_) => anyhow::anyhow!("{email} already has an account"),
+        db::DbError::Duplicate(_) => anyhow::anyhow!("{email} already has an account"),
         other => other.into(),
     })?;
     println!("created manager {} ({})", user.email, user.id);

@@ -240,6 +240,10 @@ async fn resolve_with_other_settings(app: &TestApp, m: &str, id: &str) {
         .post(&path, Some(m), json!({"weights": {"fairness": 9}}))
         .await;
     assert_problem(&busy, StatusCode::CONFLICT, None);
+    assert_eq!(
+        busy.body["detail"], "only a solved or failed schedule can be re-solved",
+        "a state conflict reads as such, not as a duplicate key"
+    );
     let solved = wait_solved(app, m, id).await;
     assert_eq!(solved["weights"]["fairness"], json!(3.0));
     assert_eq!(solved["weights"]["over"], json!(6.0));

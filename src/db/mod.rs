@@ -31,6 +31,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 pub enum DbError {
     #[error("not found")]
     NotFound,
+    /// A unique key is taken (the backend's message).
+    #[error("duplicate: {0}")]
+    Duplicate(String),
+    /// The row is not in a state that allows the change (a sentence for the client).
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("stored data is inconsistent: {0}")]
@@ -50,7 +54,7 @@ impl From<DieselError> for DbError {
         match e {
             DieselError::NotFound => Self::NotFound,
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                Self::Conflict(info.message().to_string())
+                Self::Duplicate(info.message().to_string())
             }
             other => Self::Query(other),
         }

@@ -362,7 +362,7 @@ pub async fn claim_open_shift(
             if open.mode == "ranked" {
                 let claim =
                     requests::insert_claim(c, &id, &agent_id, "pending").map_err(|e| match e {
-                        db::DbError::Conflict(_) => {
+                        db::DbError::Duplicate(_) => {
                             ApiError::conflict("you have already claimed this shift")
                         }
                         other => other.into(),

@@ -159,7 +159,8 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::NotFound => Self::not_found("no such resource"),
-            DbError::Conflict(detail) => {
+            DbError::Conflict(detail) => Self::conflict(detail),
+            DbError::Duplicate(detail) => {
                 let err = Self::conflict(conflict_detail(&detail));
                 if detail.contains("email") {
                     err.with_field("email")
