@@ -49,6 +49,29 @@ both_backends!(create_read_update_delete, |app: TestApp| async move {
     assert_eq!(swedish.body["total"], 0);
     let by_name = app.get("/api/v1/agents?q=BERG", Some(&m)).await;
     assert_eq!(by_name.body["total"], 1);
+    // LIKE's wildcards in the search text match themselves only.
+    let other = app
+        .post(
+            "/api/v1/agents",
+            Some(&m),
+            agent_body("John Doe", "john_doe@example.com"),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED, "{:?}", other.body);
+    for (q, total) in [("john_doe", 1), ("_", 1), ("%", 0), ("john%doe", 0)] {
+        let found = app.get(&format!("/api/v1/agents?q={q}"), Some(&m)).await;
+        assert_eq!(found.body["total"], total, "q={q}: {:?}", found.body);
+    }
+    assert_problem(
+        &app.get("/api/v1/agents?status=bogus", Some(&m)).await,
+        StatusCode::BAD_REQUEST,
+        Some("status"),
+    );
+    assert_problem(
+        &app.get("/api/v1/queues?channel=fax", Some(&m)).await,
+        StatusCode::BAD_REQUEST,
+        Some("channel"),
+    );
 
     assert_eq!(
         app.delete(&format!("/api/v1/agents/{id}"), Some(&m))

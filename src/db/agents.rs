@@ -292,16 +292,20 @@ pub fn list(
             q = q.filter(agents::id.eq_any(speakers));
         }
         if let Some(text) = &filter.search {
-            let escaped: String = text
-                .to_lowercase()
-                .chars()
-                .filter(|c| !matches!(c, '%' | '_' | '\\'))
-                .collect();
+            // `%`, `_` and the escape itself match literally: `john_doe` finds john_doe only.
+            let mut escaped = String::with_capacity(text.len() + 2);
+            for c in text.to_lowercase().chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    escaped.push('\\');
+                }
+                escaped.push(c);
+            }
             let pattern = format!("%{escaped}%");
             q = q.filter(
                 lower(agents::name)
                     .like(pattern.clone())
-                    .or(agents::email.like(pattern)),
+                    .escape('\\')
+                    .or(agents::email.like(pattern).escape('\\')),
             );
         }
         q

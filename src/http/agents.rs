@@ -3,7 +3,7 @@
 
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
-use super::problem::{missing, ApiError, Problem};
+use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::auth::password;
 use crate::db::agents::{AgentFilter, AgentRecord};
@@ -131,8 +131,10 @@ pub async fn list_agents(
     if q.q.as_ref().is_some_and(|s| s.len() > 100) {
         return Err(ApiError::bad_request("q must be at most 100 characters").with_field("q"));
     }
+    let status = q.status.filter(|s| !s.is_empty());
+    check_one_of("status", status.as_deref(), &["active", "inactive"])?;
     let filter = AgentFilter {
-        status: q.status.filter(|s| !s.is_empty()),
+        status,
         language: q.language.filter(|s| !s.is_empty()),
         time_zone: q.time_zone.filter(|s| !s.is_empty()),
         search: q.q.filter(|s| !s.trim().is_empty()),

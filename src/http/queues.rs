@@ -3,7 +3,7 @@
 
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
-use super::problem::{missing, ApiError, Problem};
+use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::queues::{QueueFilter, QueueRecord};
 use crate::db::{self};
@@ -93,9 +93,15 @@ pub async fn list_queues(
         offset: q.offset,
     }
     .page()?;
+    let channel = q.channel.filter(|s| !s.is_empty());
+    check_one_of(
+        "channel",
+        channel.as_deref(),
+        &["chat", "messaging", "email", "voice"],
+    )?;
     let filter = QueueFilter {
         language: q.language.filter(|s| !s.is_empty()),
-        channel: q.channel.filter(|s| !s.is_empty()),
+        channel,
         time_zone: q.time_zone.filter(|s| !s.is_empty()),
     };
     let (records, total) = run_db(&state, move |c| Ok(db::queues::list(c, &filter, page)?)).await?;
