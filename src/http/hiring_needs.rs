@@ -130,7 +130,8 @@ pub async fn hiring_needs(
         fte_hours_per_week: fte,
         deflection: q.deflection,
         deflection_points: q.deflection_points,
-        total_gap_fte: bands.iter().map(|b| b.gap_fte).sum(),
+        // An empty float sum is -0.0, which would read "-0.0" in JSON.
+        total_gap_fte: bands.iter().map(|b| b.gap_fte).sum::<f64>() + 0.0,
         bands,
         queues_without_history: report.queues_without_history,
     }))

@@ -135,7 +135,9 @@ pub fn total_hours(shifts: &[Shift]) -> f64 {
         .iter()
         .filter(|s| !s.cancelled)
         .map(|s| hours_between(s.start, s.end))
-        .sum()
+        .sum::<f64>()
+        // An empty float sum is -0.0, which would read "-0.0" in JSON.
+        + 0.0
 }
 
 fn hours_between(start: DateTime<Utc>, end: DateTime<Utc>) -> f64 {

@@ -153,7 +153,8 @@ pub fn fit_score(
         }
         *by_language.entry(lang).or_insert(0.0) += short * f64::from(s.minutes) / 60.0;
     }
-    let uncapped: f64 = by_language.values().sum();
+    // An empty float sum is -0.0, which would read "-0.0" in JSON.
+    let uncapped: f64 = by_language.values().sum::<f64>() + 0.0;
     let secs = (period_end - period_start).num_seconds().max(0) as f64;
     let weeks = secs / (7.0 * 86_400.0);
     let hpw = if applicant.hours_per_week.is_finite() {

@@ -69,6 +69,8 @@ fn non_speaker_scores_zero() {
     let r = fit_score(&a, &s, utc(2026, 1, 5, 0, 0), utc(2026, 1, 12, 0, 0));
     assert_eq!(r.score, 0.0);
     assert!(r.by_language.is_empty());
+    // Zero, not negative zero: clients see "0.0", not "-0.0".
+    assert!(r.score.is_sign_positive() && r.uncapped.is_sign_positive());
 }
 
 #[test]

@@ -96,6 +96,7 @@ fn rows_are_sorted_and_totals_skip_cancelled() {
     assert_eq!(format_hours(7.25), "7.25");
     assert_eq!(format_hours(10.0), "10");
     assert_eq!(total_hours(&[]), 0.0);
+    assert!(total_hours(&[]).is_sign_positive(), "no \"-0.0\" in JSON");
     assert_eq!(format_hours(total_hours(&[])), "0");
 }
 
