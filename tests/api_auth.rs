@@ -33,6 +33,15 @@ both_backends!(login_logout_and_token_checks, |app: TestApp| async move {
         unknown.body["detail"], wrong.body["detail"],
         "responses must not reveal which emails exist"
     );
+    let too_long = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": MANAGER_EMAIL, "password": "x".repeat(1025)}),
+        )
+        .await;
+    assert_problem(&too_long, StatusCode::UNAUTHORIZED, None);
+    assert_eq!(too_long.body["detail"], wrong.body["detail"]);
 
     // Case and whitespace in the email do not matter at sign-in.
     let again = app.login(" BOSS@example.com ", PASSWORD).await;

@@ -116,6 +116,9 @@ pub struct LoginResponse {
 /// tell which addresses have accounts.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$MYkXuHx9lZwzSOyYjb2EQ6c3LqkSNOnNMyk1PyDPR+Y";
 
+/// The one answer to a failed sign-in, whatever was wrong.
+const WRONG_CREDENTIALS: &str = "email or password is wrong";
+
 /// Exchanges email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
@@ -125,8 +128,9 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    // Too long to be an account's: the same answer as any wrong pair, before any hashing.
     if body.email.len() > 254 || body.password.len() > 1024 {
-        return Err(ApiError::unauthorized());
+        return Err(ApiError::unauthorized_with(WRONG_CREDENTIALS));
     }
     let email = body.email.trim().to_lowercase();
     let ttl = Duration::hours(i64::from(state.config.token_ttl_hours));
@@ -138,10 +142,7 @@ pub async fn login(
         };
         let verified = password::verify(&body.password, &hash);
         let Some(user) = user.filter(|_| verified) else {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::UNAUTHORIZED,
-                "email or password is wrong",
-            ));
+            return Err(ApiError::unauthorized_with(WRONG_CREDENTIALS));
         };
         let secret = token::new_token();
         let expires_at = db::now() + ttl;
