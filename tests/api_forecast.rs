@@ -40,12 +40,22 @@ async fn queue_with_history(
     start: NaiveDate,
     weeks: usize,
 ) -> (String, usize) {
+    let rows = synthetic(zone.parse().unwrap(), start, weeks);
+    queue_with_rows(app, m, zone, &rows).await
+}
+
+/// A new queue in `zone`, always closed (no floor), with `rows` uploaded as CSV.
+async fn queue_with_rows(
+    app: &TestApp,
+    m: &str,
+    zone: &str,
+    rows: &[HistoryRow],
+) -> (String, usize) {
     let mut body = queue_body("History queue", "sv", zone);
     body["opening_hours"] = json!([]);
     let q = app.post("/api/v1/queues", Some(m), body).await;
     let id = q.body["id"].as_str().unwrap().to_string();
-    let rows = synthetic(zone.parse().unwrap(), start, weeks);
-    let csv = history_csv(&rows);
+    let csv = history_csv(rows);
     let r = app
         .client
         .post(app.url(&format!("/api/v1/queues/{id}/history")))
@@ -421,3 +431,97 @@ async fn oversized_uploads_are_refused_and_write_nothing() {
         0
     );
 }
+
+/// Intervals of a forecast or requirements reply per local date (`YYYY-MM-DD`).
+fn per_local_day(body: &Value) -> std::collections::BTreeMap<String, usize> {
+    let mut days = std::collections::BTreeMap::new();
+    for i in body["intervals"].as_array().unwrap() {
+        let day = i["local_start"].as_str().unwrap()[..10].to_string();
+        *days.entry(day).or_insert(0) += 1;
+    }
+    days
+}
+
+both_backends!(
+    every_requested_local_day_is_covered_when_history_ends_mid_day,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        // Five weeks exported in UTC: the last row is 2026-12-07 00:30 in Stockholm.
+        let rows = synthetic(
+            chrono_tz::UTC,
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            5,
+        );
+        let (id, _) = queue_with_rows(&app, &m, "Europe/Stockholm", &rows).await;
+        for what in ["forecast", "requirements"] {
+            let f = app
+                .get(&format!("/api/v1/queues/{id}/{what}"), Some(&m))
+                .await;
+            assert_eq!(f.status, StatusCode::OK, "{what}: {:?}", f.body);
+            assert_eq!(
+                (f.body["from"].as_str(), f.body["to"].as_str()),
+                (Some("2026-12-08"), Some("2026-12-21"))
+            );
+            let days = per_local_day(&f.body);
+            assert_eq!(days.len(), 14, "{what}: {days:?}");
+            assert!(days.values().all(|n| *n == 48), "{what}: {days:?}");
+            let intervals = f.body["intervals"].as_array().unwrap();
+            assert_eq!(intervals[0]["local_start"], "2026-12-08T00:00:00+01:00");
+            assert_eq!(
+                intervals[intervals.len() - 1]["local_start"],
+                "2026-12-21T23:30:00+01:00"
+            );
+
+            let one = app
+                .get(
+                    &format!("/api/v1/queues/{id}/{what}?from=2026-12-10&to=2026-12-10"),
+                    Some(&m),
+                )
+                .await;
+            assert_eq!(one.status, StatusCode::OK, "{what}: {:?}", one.body);
+            assert_eq!(
+                per_local_day(&one.body),
+                [("2026-12-10".to_string(), 48)].into()
+            );
+        }
+        // The last day the horizon allows is there in full too.
+        let last = app
+            .get(
+                &format!("/api/v1/queues/{id}/forecast?from=2027-03-01&to=2027-03-01"),
+                Some(&m),
+            )
+            .await;
+        assert_eq!(last.status, StatusCode::OK, "{:?}", last.body);
+        assert_eq!(
+            per_local_day(&last.body),
+            [("2027-03-01".to_string(), 48)].into()
+        );
+
+        // Across DST: history ending mid-day before the 23-hour and the 25-hour day.
+        let spring = synthetic(
+            chrono_tz::UTC,
+            NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+            5,
+        );
+        let (spring_id, _) = queue_with_rows(&app, &m, "Europe/Stockholm", &spring).await;
+        let fall = synthetic(
+            chrono_tz::UTC,
+            NaiveDate::from_ymd_opt(2026, 8, 17).unwrap(),
+            5,
+        );
+        let (fall_id, _) = queue_with_rows(&app, &m, "Europe/Stockholm", &fall).await;
+        for (queue, range, expected) in [
+            (&spring_id, "from=2027-03-27&to=2027-03-29", [48, 46, 48]),
+            (&fall_id, "from=2026-10-24&to=2026-10-26", [48, 50, 48]),
+        ] {
+            for what in ["forecast", "requirements"] {
+                let r = app
+                    .get(&format!("/api/v1/queues/{queue}/{what}?{range}"), Some(&m))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{what} {range}: {:?}", r.body);
+                let counts: Vec<usize> = per_local_day(&r.body).into_values().collect();
+                assert_eq!(counts, expected, "{what} {range}");
+            }
+        }
+    }
+);

@@ -4,8 +4,8 @@
 use super::PlanError;
 use crate::db::{self, queues::QueueRecord, DbConnection};
 use crate::domain::forecast::{
-    backtest, forecast, BacktestReport, BacktestSpec, DeflectionChange, Forecast, ForecastSpec,
-    IntervalLength, ScenarioOverride,
+    backtest, first_interval_of, forecast, BacktestReport, BacktestSpec, DeflectionChange,
+    Forecast, ForecastSpec, IntervalLength, ScenarioOverride,
 };
 use crate::domain::validation::ValidationErrors;
 use chrono::{Days, NaiveDate};
@@ -136,11 +136,18 @@ pub fn queue_forecast(
         .map(|d| d.to_special_day())
         .collect();
     let zone = queue.spec.time_zone.tz();
+    let interval = interval_length(queue);
+    // History rarely ends at a local midnight (an export in UTC ends at UTC midnight): the forecast
+    // starts at the first whole local day, so that `horizon` days reach `to` whatever the last row.
+    let origin = first_interval_of(zone, interval, origin_day).ok_or_else(|| {
+        ValidationErrors::single("history", "ends outside the supported calendar")
+    })?;
     let mut spec = ForecastSpec::new(
         zone,
-        interval_length(queue),
+        interval,
         u32::try_from(horizon).unwrap_or(MAX_HORIZON_DAYS),
     );
+    spec.origin = Some(origin);
     spec.special_days = special_days;
     spec.overrides = overrides;
     let mut result = forecast(&history, &spec)?;
