@@ -76,7 +76,7 @@ async fn upload(
     m: &str,
     id: &str,
     content_type: &str,
-    body: String,
+    body: impl Into<reqwest::Body>,
 ) -> common::Reply {
     let r = app
         .client
@@ -288,7 +288,7 @@ both_backends!(bad_uploads_are_rejected_whole, |app: TestApp| async move {
         0
     );
 
-    let r = upload(&app, &m, &id, "text/plain", "x".into()).await;
+    let r = upload(&app, &m, &id, "text/plain", "x").await;
     assert_problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE, None);
     let json_rows = json!({"rows": [{"interval_start": "2026-01-05 10:00", "offered": 5, "ai_resolved": 3,
         "handed_to_human": 2, "abandoned": 0, "aht_seconds": 420, "reason": "refund"}]});
@@ -523,5 +523,125 @@ both_backends!(
                 assert_eq!(counts, expected, "{what} {range}");
             }
         }
+    }
+);
+
+const HEADER: &str = "interval_start,offered,ai_resolved,handed_to_human,abandoned,aht_seconds\n";
+
+fn history_total(body: &Value) -> u64 {
+    body["total"].as_u64().unwrap()
+}
+
+both_backends!(
+    upload_errors_name_line_and_field,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let q = app
+            .post("/api/v1/queues", Some(&m), queue_body("Q", "sv", "UTC"))
+            .await;
+        let id = q.body["id"].as_str().unwrap().to_string();
+        let detail = |r: &common::Reply| r.body["detail"].as_str().unwrap().to_string();
+
+        let short = upload(
+            &app,
+            &m,
+            &id,
+            "text/csv",
+            format!("{HEADER}2026-01-05T08:00:00Z,1,0\n"),
+        )
+        .await;
+        assert_problem(&short, StatusCode::UNPROCESSABLE_ENTITY, Some("body"));
+        assert!(
+            detail(&short).contains("line 2: body: expected 6 columns"),
+            "{:?}",
+            short.body
+        );
+        assert!(!detail(&short).contains(": :") && !detail(&short).contains("line 3"));
+
+        let mut bytes = HEADER.as_bytes().to_vec();
+        bytes.extend_from_slice(b"2026-01-05T08:00:00Z,1,0,1,0,3\xff0\n");
+        let utf8 = upload(&app, &m, &id, "text/csv", bytes).await;
+        assert_problem(&utf8, StatusCode::UNPROCESSABLE_ENTITY, Some("aht_seconds"));
+        assert!(detail(&utf8).contains("line 2:"), "{:?}", utf8.body);
+
+        let no_column = upload(
+            &app,
+            &m,
+            &id,
+            "text/csv",
+            "interval_start,offered,ai_resolved,handed_to_human\n".to_string(),
+        )
+        .await;
+        assert_problem(
+            &no_column,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("abandoned"),
+        );
+        assert!(
+            detail(&no_column).contains("line 1:"),
+            "{:?}",
+            no_column.body
+        );
+
+        let row = json!({"interval_start": "2026-01-05T08:00:00Z", "offered": 5, "ai_resolved": 3,
+        "handed_to_human": 2, "abandoned": 0});
+        let mut missing = row.clone();
+        missing["interval_start"] = json!("2026-01-05T08:30:00Z");
+        missing.as_object_mut().unwrap().remove("ai_resolved");
+        let r = upload(
+            &app,
+            &m,
+            &id,
+            "application/json",
+            json!({"rows": [row, missing]}).to_string(),
+        )
+        .await;
+        assert_problem(&r, StatusCode::BAD_REQUEST, Some("ai_resolved"));
+        assert!(detail(&r).contains("row 2:"), "{:?}", r.body);
+
+        let mut typed = row.clone();
+        typed["offered"] = json!("five");
+        let r = upload(
+            &app,
+            &m,
+            &id,
+            "application/json",
+            json!({"rows": [typed]}).to_string(),
+        )
+        .await;
+        assert_problem(&r, StatusCode::BAD_REQUEST, Some("offered"));
+        assert!(detail(&r).contains("row 1:"), "{:?}", r.body);
+
+        let mut invalid = row.clone();
+        invalid["interval_start"] = json!("2026-01-05T08:30:00Z");
+        invalid["abandoned"] = json!(9);
+        let r = upload(
+            &app,
+            &m,
+            &id,
+            "application/json",
+            json!({"rows": [row, invalid]}).to_string(),
+        )
+        .await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("abandoned"));
+        assert!(detail(&r).contains("row 2:"), "{:?}", r.body);
+
+        let r = upload(
+            &app,
+            &m,
+            &id,
+            "application/json",
+            "{\"rows\": [".to_string(),
+        )
+        .await;
+        assert_problem(&r, StatusCode::BAD_REQUEST, Some("body"));
+        assert_eq!(
+            history_total(
+                &app.get(&format!("/api/v1/queues/{id}/history"), Some(&m))
+                    .await
+                    .body
+            ),
+            0
+        );
     }
 );

@@ -40,11 +40,17 @@ pub struct HistoryUpload {
     pub rows: Vec<HistoryInput>,
 }
 
+/// A rejected upload: `422` for a row with invalid values, `400` for one that cannot be read as JSON
+/// (as for every other JSON body); either way naming the field and saying where it is.
 fn row_problem(e: RowError) -> ApiError {
+    let detail = format!("upload rejected, nothing was written: {e}");
+    if e.unreadable {
+        return ApiError::bad_request(detail).with_field(e.field);
+    }
     let mut errors = ValidationErrors::new();
-    errors.add(e.field.clone(), format!("line {}: {}", e.line, e.message));
+    errors.add(e.field.clone(), e.located_message());
     let mut api = ApiError::validation(errors);
-    api.detail = format!("upload rejected, nothing was written: {e}");
+    api.detail = detail;
     api
 }
 
@@ -156,9 +162,7 @@ pub async fn upload_history(
         if is_csv {
             history::parse_csv(reader, zone, interval).map_err(row_problem)
         } else {
-            let upload: HistoryUpload = serde_json::from_reader(reader)
-                .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
-            history::parse_rows(&upload.rows, zone, interval).map_err(row_problem)
+            history::parse_json(reader, zone, interval).map_err(row_problem)
         }
     })
     .await?;
