@@ -533,6 +533,121 @@ fn history_total(body: &Value) -> u64 {
 }
 
 both_backends!(
+    rows_a_forecast_cannot_use_are_refused_and_stored_ones_can_be_deleted,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let (id, n) = queue_with_history(&app, &m, "Europe/Stockholm", start, 5).await;
+        let listed = format!("/api/v1/queues/{id}/history?limit=1");
+
+        for (row, field, says) in [
+            (
+                "9999-12-31 23:30,10,6,4,0,300",
+                "interval_start",
+                "2000 to 2199",
+            ),
+            (
+                "1999-12-31T23:00:00Z,10,6,4,0,300",
+                "interval_start",
+                "2000 to 2199",
+            ),
+        ] {
+            let r = upload(&app, &m, &id, "text/csv", format!("{HEADER}{row}\n")).await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+            let detail = r.body["detail"].as_str().unwrap();
+            assert!(
+                detail.contains("line 2:") && detail.contains(says),
+                "{row}: {detail}"
+            );
+            assert_eq!(r.body["errors"][0]["field"], field);
+        }
+        assert_eq!(
+            history_total(&app.get(&listed, Some(&m)).await.body),
+            n as u64
+        );
+
+        // A row stored before uploads refused such years: the forecast names the history, and
+        // deleting the row (the open end reaches it) makes the queue usable again.
+        let far = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 30, 0)
+            .unwrap();
+        common::store_history_unchecked(&app, &[common::history_db_row(&id, far, 10, 4)]);
+        let forecast = format!("/api/v1/queues/{id}/forecast");
+        assert_problem(
+            &app.get(&forecast, Some(&m)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("history"),
+        );
+        let gone = app
+            .delete(
+                &format!("/api/v1/queues/{id}/history?from=2200-01-01T00:00:00Z"),
+                Some(&m),
+            )
+            .await;
+        assert_eq!(gone.status, StatusCode::OK, "{:?}", gone.body);
+        assert_eq!(gone.body["deleted"], 1);
+        let f = app.get(&forecast, Some(&m)).await;
+        assert_eq!(f.status, StatusCode::OK, "{:?}", f.body);
+        assert_eq!(f.body["from"], "2026-02-09");
+
+        // A range: the first local day, from its first UTC instant to the next day's (every reason).
+        let range = "from=2026-01-04T23:00:00Z&to=2026-01-05T23:00:00Z";
+        let in_day = history_total(
+            &app.get(
+                &format!("/api/v1/queues/{id}/history?{range}&limit=1"),
+                Some(&m),
+            )
+            .await
+            .body,
+        );
+        assert!(in_day >= 48);
+        let day = app
+            .delete(&format!("/api/v1/queues/{id}/history?{range}"), Some(&m))
+            .await;
+        assert_eq!(day.body["deleted"], in_day, "{:?}", day.body);
+        let left = n as u64 - in_day;
+        let first = app.get(&listed, Some(&m)).await;
+        assert_eq!(history_total(&first.body), left);
+        assert_eq!(
+            first.body["items"][0]["local_start"],
+            "2026-01-06T00:00:00+01:00"
+        );
+
+        for (query, field) in [
+            ("from=yesterday", "from"),
+            ("from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"),
+            ("from=2026-02-01T00:00:00Z&to=2026-02-01T00:00:00Z", "to"),
+        ] {
+            let r = app
+                .delete(&format!("/api/v1/queues/{id}/history?{query}"), Some(&m))
+                .await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+        }
+        assert_problem(
+            &app.delete("/api/v1/queues/nope/history", Some(&m)).await,
+            StatusCode::NOT_FOUND,
+            None,
+        );
+        let (_, agent) = app.agent_with_token(&m, "agent@example.com").await;
+        assert_problem(
+            &app.delete(&format!("/api/v1/queues/{id}/history"), Some(&agent))
+                .await,
+            StatusCode::FORBIDDEN,
+            None,
+        );
+        assert_eq!(history_total(&app.get(&listed, Some(&m)).await.body), left);
+
+        // Leaving out both ends deletes it all.
+        let all = app
+            .delete(&format!("/api/v1/queues/{id}/history"), Some(&m))
+            .await;
+        assert_eq!(all.body["deleted"], left);
+        assert_eq!(history_total(&app.get(&listed, Some(&m)).await.body), 0);
+    }
+);
+
+both_backends!(
     upload_errors_name_line_and_field,
     |app: TestApp| async move {
         let m = app.manager_token().await;

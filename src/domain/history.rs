@@ -6,8 +6,8 @@
 //! appearance (per reason) is the earlier instant, the second the later one, which is how exports in
 //! local time list the 25-hour day.
 
-use super::forecast::HistoryRow;
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone as _, Timelike, Utc};
+use super::forecast::{HistoryRow, HISTORY_YEARS};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone as _, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -181,6 +181,18 @@ impl HistoryParser {
         };
         let reason_key = reason.clone().unwrap_or_default();
         let start = self.instant(at, &input.interval_start, &reason_key)?;
+        if !HISTORY_YEARS.contains(&start.year()) {
+            return Err(row_error(
+                at,
+                "interval_start",
+                format!(
+                    "{} is outside the supported years {} to {} (UTC)",
+                    input.interval_start.trim(),
+                    HISTORY_YEARS.start(),
+                    HISTORY_YEARS.end()
+                ),
+            ));
+        }
         let step = i64::from(self.interval_minutes) * 60;
         if start.timestamp().rem_euclid(step) != 0 || start.nanosecond() != 0 {
             return Err(row_error(
@@ -684,6 +696,8 @@ mod tests {
             ("2026-01-05T08:00:00Z,abc,0,1,0,300,", "offered"),
             ("2026-01-05T08:00:00Z,5,1,1,0,-3,", "aht_seconds"),
             ("yesterday,5,1,1,0,300,", "interval_start"),
+            ("9999-12-31 23:30,5,1,1,0,300,", "interval_start"),
+            ("1999-12-31T23:30:00Z,5,1,1,0,300,", "interval_start"),
             ("2026-01-05T08:00:00Z,5,1,1,0,300,x,", "body"),
             ("2026-01-05T08:00:00Z,5,1,1,0", "body"),
             ("2026-01-05T08:00:00Z,5,1,1.5,0,300,", "handed_to_human"),

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(upload_history)
         .service(list_history)
+        .service(delete_history)
         .service(create_special_day)
         .service(list_special_days)
         .service(delete_special_day);
@@ -251,6 +252,71 @@ pub async fn list_history(
         })
         .collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, total, page)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryRangeQuery {
+    /// First interval to delete (RFC 3339), inclusive; omit to start at the first stored row.
+    pub from: Option<String>,
+    /// End (RFC 3339), exclusive; omit to reach the last stored row.
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeleteSummary {
+    /// Rows deleted (every contact reason).
+    pub deleted: usize,
+}
+
+fn instant(field: &str, raw: Option<&str>, errors: &mut ValidationErrors) -> Option<NaiveDateTime> {
+    let raw = raw?;
+    match DateTime::parse_from_rfc3339(raw.trim()) {
+        Ok(t) => Some(t.naive_utc()),
+        Err(_) => {
+            errors.add(
+                field,
+                format!("'{raw}' is not an RFC 3339 instant such as 2026-12-07T00:00:00Z"),
+            );
+            None
+        }
+    }
+}
+
+/// Deletes a queue's history in `[from, to)`, every contact reason; an open end reaches the first
+/// or last stored row, and leaving out both deletes all of it (before changing the queue's
+/// interval length, or to remove rows that should not be forecast from).
+#[utoipa::path(delete, path = "/api/v1/queues/{id}/history", tag = "forecast", security(("bearer" = [])),
+    params(HistoryRangeQuery),
+    responses((status = 200, body = DeleteSummary), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[delete("/queues/{id}/history")]
+pub async fn delete_history(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+    query: web::Query<HistoryRangeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let q = query.into_inner();
+    let mut errors = ValidationErrors::new();
+    let from = instant("from", q.from.as_deref(), &mut errors);
+    let to = instant("to", q.to.as_deref(), &mut errors);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            errors.add("to", "must be after from");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let id = id.into_inner();
+    let deleted = run_db(&state, move |c| {
+        db::queues::get(c, &id).map_err(missing("queue", &id))?;
+        Ok(db::history::delete_range(c, &id, from, to)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DeleteSummary { deleted }))
 }
 
 /// A holiday, campaign or outage on a local calendar day.
