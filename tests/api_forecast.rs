@@ -551,6 +551,17 @@ both_backends!(
                 "interval_start",
                 "2000 to 2199",
             ),
+            (
+                "2026-02-09T10:00:00Z,4294967295,0,4294967295,0,300",
+                "offered",
+                "300000",
+            ),
+            ("2026-02-09T10:00:00Z,300001,0,1,0,300", "offered", "300000"),
+            (
+                "2026-02-09T10:00:00Z,250000,0,250000,0,900",
+                "aht_seconds",
+                "Erlangs",
+            ),
         ] {
             let r = upload(&app, &m, &id, "text/csv", format!("{HEADER}{row}\n")).await;
             assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));

@@ -6,7 +6,8 @@
 //! appearance (per reason) is the earlier instant, the second the later one, which is how exports in
 //! local time list the 25-hour day.
 
-use super::forecast::{HistoryRow, HISTORY_YEARS};
+use super::forecast::{HistoryRow, ModelConfig, HISTORY_YEARS};
+use super::staffing::MAX_LOAD_ERLANGS;
 use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone as _, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -30,6 +31,16 @@ const COLUMNS: [&str; 9] = [
     "reason",
 ];
 const REQUIRED_COLUMNS: usize = 5;
+
+/// Most chats one row may count for an interval of `interval_minutes`: that many chats at the
+/// forecast's default handle time are the largest workload staffing can turn into agents, so a
+/// larger count is a broken export rather than a busy interval.
+pub fn max_chats_per_interval(interval_minutes: u32) -> u32 {
+    let seconds = f64::from(interval_minutes) * 60.0;
+    let chats = MAX_LOAD_ERLANGS * seconds / ModelConfig::default().default_aht_seconds;
+    // Saturating: the bound is far below u32::MAX for every interval a queue may have.
+    chats.floor() as u32
+}
 
 /// One row as uploaded (CSV header names are the field names).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -112,6 +123,7 @@ fn row_error(at: Position, field: &str, message: impl Into<String>) -> RowError 
 pub struct HistoryParser {
     zone: Tz,
     interval_minutes: u32,
+    max_chats: u32,
     seen: HashSet<(String, DateTime<Utc>)>,
     seen_local: HashSet<(String, NaiveDateTime)>,
 }
@@ -121,6 +133,7 @@ impl HistoryParser {
         Self {
             zone,
             interval_minutes,
+            max_chats: max_chats_per_interval(interval_minutes),
             seen: HashSet::new(),
             seen_local: HashSet::new(),
         }
@@ -212,12 +225,16 @@ impl HistoryParser {
                 "the same interval and reason appear twice in this upload",
             ));
         }
+        let (max, minutes) = (self.max_chats, self.interval_minutes);
         let count = |field: &str, v: i64| {
-            u32::try_from(v).map_err(|_| {
+            u32::try_from(v).ok().filter(|c| *c <= max).ok_or_else(|| {
                 row_error(
                     at,
                     field,
-                    format!("must be a whole number from 0 to {}, got {v}", u32::MAX),
+                    format!(
+                        "must be a whole number from 0 to {max} (chats in one {minutes}-minute \
+                         interval), got {v}"
+                    ),
                 )
             })
         };
@@ -257,6 +274,30 @@ impl HistoryParser {
                 "escalations",
                 "cannot exceed handed_to_human",
             ));
+        }
+        // A long handle time turns even a plausible count into more work than staffing supports.
+        let interval_seconds = f64::from(minutes) * 60.0;
+        for (field, chats, aht) in [
+            ("aht_seconds", Some(handed_to_human), aht_seconds),
+            (
+                "escalation_aht_seconds",
+                escalations,
+                escalation_aht_seconds,
+            ),
+        ] {
+            if let (Some(chats), Some(aht)) = (chats, aht) {
+                let load = f64::from(chats) * aht / interval_seconds;
+                if load > MAX_LOAD_ERLANGS {
+                    return Err(row_error(
+                        at,
+                        field,
+                        format!(
+                            "{chats} chats of {aht} s in one {minutes}-minute interval are {load:.0} \
+                             Erlangs of work, more than the {MAX_LOAD_ERLANGS} staffing supports"
+                        ),
+                    ));
+                }
+            }
         }
         Ok(HistoryRow {
             start,
@@ -698,6 +739,10 @@ mod tests {
             ("yesterday,5,1,1,0,300,", "interval_start"),
             ("9999-12-31 23:30,5,1,1,0,300,", "interval_start"),
             ("1999-12-31T23:30:00Z,5,1,1,0,300,", "interval_start"),
+            ("2026-01-05T08:00:00Z,4294967295,0,1,0,300,", "offered"),
+            ("2026-01-05T08:00:00Z,300001,0,1,0,300,", "offered"),
+            ("2026-01-05T08:00:00Z,300000,0,300000,0,300,", ""),
+            ("2026-01-05T08:00:00Z,200000,0,200000,0,901,", "aht_seconds"),
             ("2026-01-05T08:00:00Z,5,1,1,0,300,x,", "body"),
             ("2026-01-05T08:00:00Z,5,1,1,0", "body"),
             ("2026-01-05T08:00:00Z,5,1,1.5,0,300,", "handed_to_human"),

@@ -129,7 +129,16 @@ fn staffing_problem(e: StaffingError) -> ApiError {
             "aht_by_concurrency",
             "give at least one AHT",
         )),
-        other => ApiError::validation(ValidationErrors::single("", other.to_string())),
+        StaffingError::TargetUnreachable(_) => {
+            ApiError::validation(ValidationErrors::single("targets", e.to_string()))
+        }
+        StaffingError::LoadTooLarge(_) => {
+            ApiError::validation(ValidationErrors::single("arrivals", e.to_string()))
+        }
+        // Erlang A's series: only an impatient queue evaluates them.
+        StaffingError::NoConvergence(_) => {
+            ApiError::validation(ValidationErrors::single("patience_seconds", e.to_string()))
+        }
     }
 }
 
