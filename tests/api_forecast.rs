@@ -659,6 +659,46 @@ both_backends!(
 );
 
 both_backends!(
+    interval_length_is_fixed_while_history_exists,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let (id, _) = queue_with_history(&app, &m, "Europe/Stockholm", start, 5).await;
+        let queue = format!("/api/v1/queues/{id}");
+        let mut body = queue_body("History queue", "sv", "Europe/Stockholm");
+        body["opening_hours"] = json!([]);
+        let human = |v: &Value| v["total_human_chats"].as_f64().unwrap();
+        let before = app.get(&format!("{queue}/forecast"), Some(&m)).await;
+
+        body["interval_minutes"] = json!(15);
+        let r = app.put(&queue, Some(&m), body.clone()).await;
+        assert_problem(&r, StatusCode::CONFLICT, Some("interval_minutes"));
+        assert!(
+            r.body["detail"].as_str().unwrap().contains("30-minute"),
+            "{:?}",
+            r.body
+        );
+        assert_eq!(app.get(&queue, Some(&m)).await.body["interval_minutes"], 30);
+        let after = app.get(&format!("{queue}/forecast"), Some(&m)).await;
+        assert_eq!(after.body["intervals"].as_array().unwrap().len(), 14 * 48);
+        assert_eq!(human(&after.body), human(&before.body));
+
+        // Other settings still change.
+        body["interval_minutes"] = json!(30);
+        body["shrinkage"] = json!(0.25);
+        let r = app.put(&queue, Some(&m), body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+
+        // Without history the grid is free again.
+        app.delete(&format!("{queue}/history"), Some(&m)).await;
+        body["interval_minutes"] = json!(15);
+        let r = app.put(&queue, Some(&m), body).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        assert_eq!(r.body["interval_minutes"], 15);
+    }
+);
+
+both_backends!(
     upload_errors_name_line_and_field,
     |app: TestApp| async move {
         let m = app.manager_token().await;

@@ -128,6 +128,11 @@ pub fn delete_range(
     Ok(q.execute(conn)?)
 }
 
+/// Whether the queue has any stored history.
+pub fn has_history(conn: &mut DbConnection, queue_id: &str) -> DbResult<bool> {
+    Ok(last_interval(conn, queue_id)?.is_some())
+}
+
 /// All history of a queue from `since` on, oldest first (forecast input).
 pub fn load(
     conn: &mut DbConnection,

@@ -168,6 +168,16 @@ pub async fn upload_history(
     })
     .await?;
     let summary = run_db(&state, move |c| {
+        // The rows were read on the queue's grid as it was when the upload began.
+        let current = db::queues::get(c, &id).map_err(missing("queue", &id))?;
+        if current.spec.interval_minutes != interval {
+            return Err(ApiError::conflict(format!(
+                "the queue's interval changed from {interval} to {} minutes during the upload; \
+                 nothing was written",
+                current.spec.interval_minutes
+            ))
+            .with_field("interval_minutes"));
+        }
         Ok(db::history::replace_range(c, &id, &rows)?)
     })
     .await?;
