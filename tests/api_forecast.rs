@@ -602,6 +602,38 @@ both_backends!(
         assert_eq!(f.status, StatusCode::OK, "{:?}", f.body);
         assert_eq!(f.body["from"], "2026-02-09");
 
+        // Backtest settings name themselves.
+        let backtest = format!("/api/v1/queues/{id}/backtest");
+        for (body, field) in [
+            (json!({"weeks": 0, "horizon_weeks": 0}), "horizon_weeks"),
+            (json!({"weeks": 100000, "horizon_weeks": 1}), "weeks"),
+            (json!({"weeks": 100000}), "weeks"),
+            (json!({"weeks": 2, "horizon_weeks": 3}), "weeks"),
+            (json!({"weeks": 20, "horizon_weeks": 13}), "horizon_weeks"),
+        ] {
+            let r = app.post(&backtest, Some(&m), body.clone()).await;
+            assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
+            assert!(
+                r.body["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["field"] != "history"),
+                "{body}: {:?}",
+                r.body
+            );
+        }
+        let both = app
+            .post(&backtest, Some(&m), json!({"weeks": 0, "horizon_weeks": 0}))
+            .await;
+        let fields: Vec<&str> = both.body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["horizon_weeks", "weeks"]);
+
         // A range: the first local day, from its first UTC instant to the next day's (every reason).
         let range = "from=2026-01-04T23:00:00Z&to=2026-01-05T23:00:00Z";
         let in_day = history_total(

@@ -5,7 +5,8 @@ use super::PlanError;
 use crate::db::{self, queues::QueueRecord, DbConnection};
 use crate::domain::forecast::{
     backtest, first_interval_of, forecast, BacktestReport, BacktestSpec, DeflectionChange,
-    Forecast, ForecastSpec, IntervalLength, ScenarioOverride,
+    Forecast, ForecastSpec, IntervalLength, ScenarioOverride, MAX_BACKTEST_HORIZON_WEEKS,
+    MAX_BACKTEST_WEEKS,
 };
 use crate::domain::validation::ValidationErrors;
 use chrono::{Days, NaiveDate};
@@ -164,6 +165,29 @@ pub fn queue_backtest(
     queue: &QueueRecord,
     spec: &BacktestSpec,
 ) -> Result<BacktestReport, PlanError> {
+    let mut errors = ValidationErrors::new();
+    if !(1..=MAX_BACKTEST_HORIZON_WEEKS).contains(&spec.horizon_weeks) {
+        errors.add(
+            "horizon_weeks",
+            format!(
+                "must be between 1 and {MAX_BACKTEST_HORIZON_WEEKS}, got {}",
+                spec.horizon_weeks
+            ),
+        );
+    }
+    let fewest = spec.horizon_weeks.clamp(1, MAX_BACKTEST_HORIZON_WEEKS);
+    if !(fewest..=MAX_BACKTEST_WEEKS).contains(&spec.weeks) {
+        errors.add(
+            "weeks",
+            format!(
+                "must be between {fewest} (the horizon) and {MAX_BACKTEST_WEEKS}, got {}",
+                spec.weeks
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let history = db::history::load(conn, &queue.id, None)?;
     let mut fspec = ForecastSpec::new(queue.spec.time_zone.tz(), interval_length(queue), 7);
     fspec.special_days = db::history::special_days_for(conn, Some(&queue.id))?

@@ -32,7 +32,10 @@ pub mod types;
 mod volume;
 mod workload;
 
-pub use self::backtest::{backtest, BacktestReport, BacktestSpec, Comparison, SeriesMetrics};
+pub use self::backtest::{
+    backtest, BacktestReport, BacktestSpec, Comparison, SeriesMetrics, MAX_BACKTEST_HORIZON_WEEKS,
+    MAX_BACKTEST_WEEKS,
+};
 pub use self::synthetic::{generate, SyntheticHistory, SyntheticSpec};
 pub use self::types::*;
 
