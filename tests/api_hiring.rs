@@ -318,3 +318,91 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    one_queue_beyond_staffing_leaves_the_others_needs,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        seed(&app, &m).await;
+        let q = app
+            .post(
+                "/api/v1/queues",
+                Some(&m),
+                common::queue_body("English chat", "en", "Europe/London"),
+            )
+            .await;
+        let id = q.body["id"].as_str().unwrap().to_string();
+
+        // Such counts are refused at upload...
+        let csv = "interval_start,offered,ai_resolved,handed_to_human,abandoned,aht_seconds\n\
+                   2026-01-26T00:00:00Z,4294967295,0,4294967295,0,300\n";
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/queues/{id}/history")))
+            .bearer_auth(&m)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        let r = common::reply(r).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("offered"));
+        assert!(r.body["detail"].as_str().unwrap().contains("line 2:"));
+
+        // ...but an older release stored them, as large as its column holds: five weeks of them.
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 26)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let rows: Vec<_> = (0..35 * 48)
+            .map(|i| {
+                let at = start + chrono::Duration::minutes(30 * i);
+                common::history_db_row(&id, at, i32::MAX, i32::MAX)
+            })
+            .collect();
+        common::store_history_unchecked(&app, &rows);
+
+        let r = app
+            .get(&format!("/api/v1/queues/{id}/requirements"), Some(&m))
+            .await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("history"));
+        let detail = r.body["detail"].as_str().unwrap();
+        assert!(
+            detail.starts_with("history: the forecast for 2026-03-02T")
+                && detail.contains("exceeds the supported maximum"),
+            "{detail}"
+        );
+
+        // The organisation's needs leave that queue out, say why, and still show the others.
+        let needs = app
+            .get(
+                "/api/v1/hiring-needs?from=2026-03-02&to=2026-03-08",
+                Some(&m),
+            )
+            .await;
+        assert_eq!(needs.status, StatusCode::OK, "{:?}", needs.body);
+        let problems = needs.body["queues_with_errors"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0]["queue_id"], json!(id));
+        assert_eq!(problems[0]["field"], "history");
+        assert!(problems[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be staffed"));
+        let bands = needs.body["bands"].as_array().unwrap();
+        assert!(bands
+            .iter()
+            .any(|b| b["language"] == "sv" && b["required_hours"].as_f64().unwrap() > 0.0));
+        assert!(bands.iter().all(|b| b["language"] != "en"));
+        // A scenario out of range is still the request's own error.
+        assert_problem(
+            &app.get(
+                "/api/v1/hiring-needs?from=2026-03-02&to=2026-03-08&deflection_points=500",
+                Some(&m),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("deflection_points"),
+        );
+    }
+);

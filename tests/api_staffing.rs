@@ -164,6 +164,16 @@ both_backends!(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("arrivals"),
         );
+        // A load beyond what staffing supports names the arrivals, not an empty field.
+        let mut flood = base.clone();
+        flood["arrivals"] = json!(1e9);
+        flood["targets"] = json!({"service_level": 0.8});
+        let r = app.post("/api/v1/staffing/erlang", Some(&m), flood).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("arrivals"));
+        assert!(r.body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("arrivals: offered load"));
         assert_problem(
             &app.post("/api/v1/staffing/erlang", None, base).await,
             StatusCode::UNAUTHORIZED,

@@ -36,6 +36,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/staffing/erlang"),
     ("post", "/api/v1/queues/{id}/history"),
     ("get", "/api/v1/queues/{id}/history"),
+    ("delete", "/api/v1/queues/{id}/history"),
     ("post", "/api/v1/special-days"),
     ("get", "/api/v1/special-days"),
     ("delete", "/api/v1/special-days/{id}"),

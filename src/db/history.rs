@@ -108,6 +108,31 @@ pub fn replace_range(
     })
 }
 
+/// Deletes the queue's history in `[from, to)` (every reason); an open end reaches the first or
+/// last stored row. Returns how many rows went.
+pub fn delete_range(
+    conn: &mut DbConnection,
+    queue_id: &str,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+) -> DbResult<usize> {
+    let mut q = diesel::delete(history::table)
+        .filter(history::queue_id.eq(queue_id))
+        .into_boxed();
+    if let Some(f) = from {
+        q = q.filter(history::interval_start.ge(f));
+    }
+    if let Some(t) = to {
+        q = q.filter(history::interval_start.lt(t));
+    }
+    Ok(q.execute(conn)?)
+}
+
+/// Whether the queue has any stored history.
+pub fn has_history(conn: &mut DbConnection, queue_id: &str) -> DbResult<bool> {
+    Ok(last_interval(conn, queue_id)?.is_some())
+}
+
 /// All history of a queue from `since` on, oldest first (forecast input).
 pub fn load(
     conn: &mut DbConnection,

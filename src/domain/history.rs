@@ -6,14 +6,41 @@
 //! appearance (per reason) is the earlier instant, the second the later one, which is how exports in
 //! local time list the 25-hour day.
 
-use super::forecast::HistoryRow;
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone as _, Timelike, Utc};
+use super::forecast::{HistoryRow, ModelConfig, HISTORY_YEARS};
+use super::staffing::MAX_LOAD_ERLANGS;
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone as _, Timelike, Utc};
 use chrono_tz::Tz;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::collections::HashSet;
+use std::fmt;
 
 /// Most rows one upload may carry (two years of 15-minute rows for several reasons).
 pub const MAX_ROWS: usize = 1_000_000;
+
+/// The columns of an upload, required ones first.
+const COLUMNS: [&str; 9] = [
+    "interval_start",
+    "offered",
+    "ai_resolved",
+    "handed_to_human",
+    "abandoned",
+    "aht_seconds",
+    "escalations",
+    "escalation_aht_seconds",
+    "reason",
+];
+const REQUIRED_COLUMNS: usize = 5;
+
+/// Most chats one row may count for an interval of `interval_minutes`: that many chats at the
+/// forecast's default handle time are the largest workload staffing can turn into agents, so a
+/// larger count is a broken export rather than a busy interval.
+pub fn max_chats_per_interval(interval_minutes: u32) -> u32 {
+    let seconds = f64::from(interval_minutes) * 60.0;
+    let chats = MAX_LOAD_ERLANGS * seconds / ModelConfig::default().default_aht_seconds;
+    // Saturating: the bound is far below u32::MAX for every interval a queue may have.
+    chats.floor() as u32
+}
 
 /// One row as uploaded (CSV header names are the field names).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -39,21 +66,56 @@ pub struct HistoryInput {
     pub reason: Option<String>,
 }
 
-/// The first bad row of an upload: where it is and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {field}: {message}")]
-pub struct RowError {
-    /// 1-based line (CSV, header is line 1) or row (JSON) number.
-    pub line: u64,
-    pub field: String,
-    pub message: String,
+/// Where in an upload a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// A CSV line, 1-based: the header is line 1.
+    Line(u64),
+    /// A JSON row, 1-based.
+    Row(u64),
+    /// The upload as a whole.
+    Upload,
 }
 
-fn row_error(line: u64, field: &str, message: impl Into<String>) -> RowError {
+/// The first problem of an upload: where it is, the field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct RowError {
+    pub at: Position,
+    /// The column when the problem is in one; `body` (or `rows`) when it is the upload's shape.
+    pub field: String,
+    pub message: String,
+    /// The upload could not be read as its format (JSON syntax or a value of the wrong type), as
+    /// opposed to a readable row whose values are invalid.
+    pub unreadable: bool,
+}
+
+impl RowError {
+    /// The message with its position, e.g. `line 3: expected 5 columns as in the header, found 4`.
+    pub fn located_message(&self) -> String {
+        match self.at {
+            Position::Line(n) => format!("line {n}: {}", self.message),
+            Position::Row(n) => format!("row {n}: {}", self.message),
+            Position::Upload => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Position::Line(n) => write!(f, "line {n}: {}: {}", self.field, self.message),
+            Position::Row(n) => write!(f, "row {n}: {}: {}", self.field, self.message),
+            Position::Upload => write!(f, "{}: {}", self.field, self.message),
+        }
+    }
+}
+
+fn row_error(at: Position, field: &str, message: impl Into<String>) -> RowError {
     RowError {
-        line,
+        at,
         field: field.into(),
         message: message.into(),
+        unreadable: false,
     }
 }
 
@@ -61,6 +123,7 @@ fn row_error(line: u64, field: &str, message: impl Into<String>) -> RowError {
 pub struct HistoryParser {
     zone: Tz,
     interval_minutes: u32,
+    max_chats: u32,
     seen: HashSet<(String, DateTime<Utc>)>,
     seen_local: HashSet<(String, NaiveDateTime)>,
 }
@@ -70,12 +133,18 @@ impl HistoryParser {
         Self {
             zone,
             interval_minutes,
+            max_chats: max_chats_per_interval(interval_minutes),
             seen: HashSet::new(),
             seen_local: HashSet::new(),
         }
     }
 
-    fn instant(&mut self, line: u64, raw: &str, reason: &str) -> Result<DateTime<Utc>, RowError> {
+    fn instant(
+        &mut self,
+        at: Position,
+        raw: &str,
+        reason: &str,
+    ) -> Result<DateTime<Utc>, RowError> {
         let raw = raw.trim();
         if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
             return Ok(t.with_timezone(&Utc));
@@ -90,7 +159,7 @@ impl HistoryParser {
         .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
         .ok_or_else(|| {
             row_error(
-                line,
+                at,
                 "interval_start",
                 format!(
                     "'{raw}' is neither RFC 3339 with an offset nor a local 'YYYY-MM-DD HH:MM'"
@@ -104,7 +173,7 @@ impl HistoryParser {
                 Ok(if first_time { early } else { late }.with_timezone(&Utc))
             }
             LocalResult::None => Err(row_error(
-                line,
+                at,
                 "interval_start",
                 format!(
                     "{raw} does not exist in {} (the clocks skip it)",
@@ -114,21 +183,33 @@ impl HistoryParser {
         }
     }
 
-    /// Parses one row; `line` is what errors report.
-    pub fn parse(&mut self, line: u64, input: &HistoryInput) -> Result<HistoryRow, RowError> {
+    /// Parses one row; `at` is what errors report.
+    pub fn parse(&mut self, at: Position, input: &HistoryInput) -> Result<HistoryRow, RowError> {
         let reason = match input.reason.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(r) if r.chars().count() > 64 => {
-                return Err(row_error(line, "reason", "must be at most 64 characters"))
+                return Err(row_error(at, "reason", "must be at most 64 characters"))
             }
             Some(r) => Some(r.to_string()),
         };
         let reason_key = reason.clone().unwrap_or_default();
-        let start = self.instant(line, &input.interval_start, &reason_key)?;
+        let start = self.instant(at, &input.interval_start, &reason_key)?;
+        if !HISTORY_YEARS.contains(&start.year()) {
+            return Err(row_error(
+                at,
+                "interval_start",
+                format!(
+                    "{} is outside the supported years {} to {} (UTC)",
+                    input.interval_start.trim(),
+                    HISTORY_YEARS.start(),
+                    HISTORY_YEARS.end()
+                ),
+            ));
+        }
         let step = i64::from(self.interval_minutes) * 60;
         if start.timestamp().rem_euclid(step) != 0 || start.nanosecond() != 0 {
             return Err(row_error(
-                line,
+                at,
                 "interval_start",
                 format!(
                     "{} is not on the queue's {}-minute grid",
@@ -139,17 +220,21 @@ impl HistoryParser {
         }
         if !self.seen.insert((reason_key, start)) {
             return Err(row_error(
-                line,
+                at,
                 "interval_start",
                 "the same interval and reason appear twice in this upload",
             ));
         }
+        let (max, minutes) = (self.max_chats, self.interval_minutes);
         let count = |field: &str, v: i64| {
-            u32::try_from(v).map_err(|_| {
+            u32::try_from(v).ok().filter(|c| *c <= max).ok_or_else(|| {
                 row_error(
-                    line,
+                    at,
                     field,
-                    format!("must be a whole number from 0 to {}, got {v}", u32::MAX),
+                    format!(
+                        "must be a whole number from 0 to {max} (chats in one {minutes}-minute \
+                         interval), got {v}"
+                    ),
                 )
             })
         };
@@ -158,19 +243,19 @@ impl HistoryParser {
         let handed_to_human = count("handed_to_human", input.handed_to_human)?;
         let abandoned = count("abandoned", input.abandoned)?;
         if u64::from(ai_resolved) + u64::from(handed_to_human) > u64::from(offered) {
-            return Err(row_error(line, "handed_to_human", format!(
+            return Err(row_error(at, "handed_to_human", format!(
                 "ai_resolved ({ai_resolved}) + handed_to_human ({handed_to_human}) exceeds offered ({offered})")));
         }
         if abandoned > offered {
             return Err(row_error(
-                line,
+                at,
                 "abandoned",
                 format!("abandoned ({abandoned}) exceeds offered ({offered})"),
             ));
         }
         let seconds = |field: &str, v: Option<f64>| match v {
             Some(s) if !(s.is_finite() && (0.0..=86_400.0).contains(&s)) => Err(row_error(
-                line,
+                at,
                 field,
                 format!("must be between 0 and 86400 seconds, got {s}"),
             )),
@@ -185,10 +270,34 @@ impl HistoryParser {
             .transpose()?;
         if escalations.is_some_and(|e| e > handed_to_human) {
             return Err(row_error(
-                line,
+                at,
                 "escalations",
                 "cannot exceed handed_to_human",
             ));
+        }
+        // A long handle time turns even a plausible count into more work than staffing supports.
+        let interval_seconds = f64::from(minutes) * 60.0;
+        for (field, chats, aht) in [
+            ("aht_seconds", Some(handed_to_human), aht_seconds),
+            (
+                "escalation_aht_seconds",
+                escalations,
+                escalation_aht_seconds,
+            ),
+        ] {
+            if let (Some(chats), Some(aht)) = (chats, aht) {
+                let load = f64::from(chats) * aht / interval_seconds;
+                if load > MAX_LOAD_ERLANGS {
+                    return Err(row_error(
+                        at,
+                        field,
+                        format!(
+                            "{chats} chats of {aht} s in one {minutes}-minute interval are {load:.0} \
+                             Erlangs of work, more than the {MAX_LOAD_ERLANGS} staffing supports"
+                        ),
+                    ));
+                }
+            }
         }
         Ok(HistoryRow {
             start,
@@ -204,6 +313,157 @@ impl HistoryParser {
     }
 }
 
+fn too_many_rows(at: Position, field: &str) -> RowError {
+    row_error(
+        at,
+        field,
+        format!("an upload may hold at most {MAX_ROWS} rows; split it by date"),
+    )
+}
+
+/// Checks the header line: every column known, every required column there, none twice.
+fn check_header(headers: &csv::StringRecord) -> Result<(), RowError> {
+    let header = Position::Line(1);
+    if headers.iter().all(str::is_empty) {
+        return Err(row_error(
+            header,
+            "body",
+            format!(
+                "the first line must name the columns ({})",
+                COLUMNS[..REQUIRED_COLUMNS].join(", ")
+            ),
+        ));
+    }
+    let mut seen = HashSet::new();
+    for name in headers.iter() {
+        if name.is_empty() {
+            return Err(row_error(
+                header,
+                "body",
+                "every column of the header needs a name",
+            ));
+        }
+        if !COLUMNS.contains(&name) {
+            return Err(row_error(
+                header,
+                name,
+                format!(
+                    "unknown column '{name}' (the columns are {})",
+                    COLUMNS.join(", ")
+                ),
+            ));
+        }
+        if !seen.insert(name) {
+            return Err(row_error(
+                header,
+                name,
+                "the column appears twice in the header",
+            ));
+        }
+    }
+    match COLUMNS[..REQUIRED_COLUMNS]
+        .iter()
+        .find(|c| !seen.contains(**c))
+    {
+        Some(missing) => Err(row_error(
+            header,
+            missing,
+            format!("the header has no {missing} column"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A CSV reader's error at `line`, naming the column when the reader knows it.
+fn csv_error(e: &csv::Error, headers: &csv::StringRecord, line: u64) -> RowError {
+    let line = e.position().map_or(line, |p| p.line());
+    let column = |i: usize| headers.get(i).filter(|h| !h.is_empty()).unwrap_or("body");
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => row_error(
+            Position::Line(line),
+            "body",
+            format!("expected {expected_len} columns as in the header, found {len}"),
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => row_error(
+            Position::Line(line),
+            column(err.field()),
+            "is not valid UTF-8 text",
+        ),
+        csv::ErrorKind::Io(io) => row_error(
+            Position::Upload,
+            "body",
+            format!("could not read the upload: {io}"),
+        ),
+        _ => row_error(Position::Line(line), "body", e.to_string()),
+    }
+}
+
+/// Gives CRLF line ends as LF. The CSV reader counts a line when it reads an LF, and reads the LF of a
+/// CRLF only as the next record begins, after noting where that record starts: every line of a CRLF
+/// file would be reported as the one before it.
+struct LfLineEnds<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    eof: bool,
+}
+
+impl<R: std::io::Read> LfLineEnds<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: vec![0; 8192].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            eof: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LfLineEnds<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            // A CR is given out only once the byte after it is known.
+            while self.end - self.start < 2 && !self.eof {
+                self.buf.copy_within(self.start..self.end, 0);
+                self.end -= self.start;
+                self.start = 0;
+                match self.inner.read(&mut self.buf[self.end..])? {
+                    0 => self.eof = true,
+                    n => self.end += n,
+                }
+            }
+            let mut written = 0;
+            while written < out.len() && self.start < self.end {
+                let byte = self.buf[self.start];
+                if byte == b'\r' {
+                    match self
+                        .buf
+                        .get(self.start + 1)
+                        .filter(|_| self.start + 1 < self.end)
+                    {
+                        Some(b'\n') => {
+                            self.start += 1;
+                            continue;
+                        }
+                        None if !self.eof => break,
+                        _ => {}
+                    }
+                }
+                out[written] = byte;
+                written += 1;
+                self.start += 1;
+            }
+            if written > 0 || out.is_empty() || (self.eof && self.start == self.end) {
+                return Ok(written);
+            }
+        }
+    }
+}
+
 /// Parses a CSV upload with a header row as it is read; the first bad line rejects the whole upload.
 pub fn parse_csv<R: std::io::Read>(
     input: R,
@@ -212,35 +472,56 @@ pub fn parse_csv<R: std::io::Read>(
 ) -> Result<Vec<HistoryRow>, RowError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(input);
+        .from_reader(LfLineEnds::new(input));
     let mut parser = HistoryParser::new(zone, interval_minutes);
     let headers = reader
         .headers()
-        .map_err(|e| row_error(1, "header", e.to_string()))?
+        .map_err(|e| csv_error(&e, &csv::StringRecord::new(), 1))?
         .clone();
+    check_header(&headers)?;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
-        let line = reader.position().line() + 1;
+        let next_line = reader.position().line();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(row_error(line, "", e.to_string())),
+            Err(e) => return Err(csv_error(&e, &headers, next_line)),
         }
-        let line = record.position().map_or(line, |p| p.line());
+        let line = record.position().map_or(next_line, |p| p.line());
+        let at = Position::Line(line);
         if rows.len() >= MAX_ROWS {
-            return Err(row_error(
-                line,
-                "",
-                format!("an upload may hold at most {MAX_ROWS} rows"),
-            ));
+            return Err(too_many_rows(at, "body"));
         }
-        let input: HistoryInput = record
-            .deserialize(Some(&headers))
-            .map_err(|e| row_error(line, &csv_field(&e, &headers), csv_message(&e)))?;
-        rows.push(parser.parse(line, &input)?);
+        let input: HistoryInput = record.deserialize(Some(&headers)).map_err(|e| {
+            let (field, message) = csv_value_error(&e, &headers, &record);
+            row_error(at, &field, message)
+        })?;
+        rows.push(parser.parse(at, &input)?);
     }
     Ok(rows)
+}
+
+/// The column and the reason of a value the row's type cannot hold.
+fn csv_value_error(
+    e: &csv::Error,
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+) -> (String, String) {
+    let csv::ErrorKind::Deserialize { err, .. } = e.kind() else {
+        return ("body".into(), e.to_string());
+    };
+    let index = err.field().and_then(|i| usize::try_from(i).ok());
+    let field = index
+        .and_then(|i| headers.get(i))
+        .map(str::to_string)
+        .or_else(|| crate::domain::validation::named_field(&err.kind().to_string()))
+        .unwrap_or_else(|| "body".into());
+    let message = match index.and_then(|i| record.get(i)) {
+        Some(raw) => format!("cannot read '{raw}': {}", err.kind()),
+        None => err.kind().to_string(),
+    };
+    (field, message)
 }
 
 /// Parses JSON rows; errors count rows from 1.
@@ -250,35 +531,165 @@ pub fn parse_rows(
     interval_minutes: u32,
 ) -> Result<Vec<HistoryRow>, RowError> {
     if inputs.len() > MAX_ROWS {
-        return Err(row_error(
-            0,
-            "rows",
-            format!("an upload may hold at most {MAX_ROWS} rows"),
-        ));
+        return Err(too_many_rows(Position::Upload, "rows"));
     }
     let mut parser = HistoryParser::new(zone, interval_minutes);
     inputs
         .iter()
         .enumerate()
-        .map(|(i, input)| parser.parse(i as u64 + 1, input))
+        .map(|(i, input)| parser.parse(Position::Row(i as u64 + 1), input))
         .collect()
 }
 
-fn csv_field(e: &csv::Error, headers: &csv::StringRecord) -> String {
-    match e.kind() {
-        csv::ErrorKind::Deserialize { err, .. } => err
-            .field()
-            .and_then(|i| headers.get(usize::try_from(i).ok()?))
-            .unwrap_or("")
-            .to_string(),
-        _ => String::new(),
+/// Parses a JSON upload `{"rows": [...]}` as it is read, validating each row as it arrives so that
+/// no more than one row is held unparsed; the first bad row rejects the whole upload.
+pub fn parse_json<R: std::io::Read>(
+    input: R,
+    zone: Tz,
+    interval_minutes: u32,
+) -> Result<Vec<HistoryRow>, RowError> {
+    let mut state = JsonUpload {
+        parser: HistoryParser::new(zone, interval_minutes),
+        rows: Vec::new(),
+        current: 0,
+        invalid: None,
+    };
+    let mut json = serde_json::Deserializer::from_reader(std::io::BufReader::new(input));
+    let mut track = serde_path_to_error::Track::new();
+    let read = UploadSeed(&mut state)
+        .deserialize(serde_path_to_error::Deserializer::new(
+            &mut json, &mut track,
+        ))
+        .and_then(|()| json.end());
+    match (read, state.invalid) {
+        (_, Some(invalid)) => Err(invalid),
+        (Ok(()), None) => Ok(state.rows),
+        (Err(e), None) => Err(json_error(&e, &track.path(), state.current)),
     }
 }
 
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
-        _ => e.to_string(),
+/// What JSON could not be read, placed at its row and field when it is inside one.
+fn json_error(e: &serde_json::Error, path: &serde_path_to_error::Path, row: u64) -> RowError {
+    use serde_json::error::Category;
+    let unreadable = |at, field: &str, message: String| RowError {
+        unreadable: true,
+        ..row_error(at, field, message)
+    };
+    if e.classify() != Category::Data {
+        return unreadable(Position::Upload, "body", format!("malformed JSON: {e}"));
+    }
+    // serde's own message, without the position in the text that the row number replaces.
+    let full = e.to_string();
+    let message = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(m, _)| m)
+        .to_string();
+    let in_rows = path
+        .iter()
+        .any(|s| matches!(s, serde_path_to_error::Segment::Map { key } if key == "rows"));
+    let key = path.iter().skip(1).find_map(|s| match s {
+        serde_path_to_error::Segment::Map { key } if !key.is_empty() => Some(key.clone()),
+        _ => None,
+    });
+    let named = crate::domain::validation::named_field(&message);
+    match (in_rows, row) {
+        (true, 1..) => {
+            let field = key.or(named).unwrap_or_else(|| "rows".into());
+            unreadable(Position::Row(row), &field, message)
+        }
+        (true, 0) => unreadable(Position::Upload, "rows", message),
+        (false, _) => {
+            let field = named.unwrap_or_else(|| "body".into());
+            unreadable(Position::Upload, &field, message)
+        }
+    }
+}
+
+struct JsonUpload {
+    parser: HistoryParser,
+    rows: Vec<HistoryRow>,
+    /// The 1-based row being read, 0 before the first.
+    current: u64,
+    /// The first row that was read but is invalid; reading stops there.
+    invalid: Option<RowError>,
+}
+
+struct UploadSeed<'a>(&'a mut JsonUpload);
+
+impl<'de> DeserializeSeed<'de> for UploadSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for UploadSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(r#"an object {"rows": [...]}"#)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut had_rows = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "rows" {
+                return Err(de::Error::unknown_field(&key, &["rows"]));
+            }
+            if had_rows {
+                return Err(de::Error::duplicate_field("rows"));
+            }
+            had_rows = true;
+            map.next_value_seed(RowsSeed(&mut *self.0))?;
+        }
+        if had_rows {
+            Ok(())
+        } else {
+            Err(de::Error::missing_field("rows"))
+        }
+    }
+}
+
+struct RowsSeed<'a>(&'a mut JsonUpload);
+
+impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of history rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let state = self.0;
+        loop {
+            state.current += 1;
+            let Some(input) = seq.next_element::<HistoryInput>()? else {
+                return Ok(());
+            };
+            let at = Position::Row(state.current);
+            let parsed = if state.rows.len() >= MAX_ROWS {
+                Err(too_many_rows(at, "rows"))
+            } else {
+                state.parser.parse(at, &input)
+            };
+            match parsed {
+                Ok(row) => state.rows.push(row),
+                Err(e) => {
+                    state.invalid = Some(e);
+                    // Stops reading; the recorded row error is what the caller reports.
+                    return Err(de::Error::custom("invalid row"));
+                }
+            }
+        }
     }
 }
 
@@ -310,7 +721,10 @@ mod tests {
         assert_eq!(rows[1].start.to_rfc3339(), "2026-10-25T01:00:00+00:00");
         let gap = format!("{HEADER}2026-03-29 02:30,1,0,1,0,300,\n");
         let err = parse_csv(gap.as_bytes(), chrono_tz::Europe::Stockholm, 30).unwrap_err();
-        assert_eq!((err.line, err.field.as_str()), (2, "interval_start"));
+        assert_eq!(
+            (err.at, err.field.as_str()),
+            (Position::Line(2), "interval_start")
+        );
         assert!(err.message.contains("does not exist"));
     }
 
@@ -323,11 +737,26 @@ mod tests {
             ("2026-01-05T08:00:00Z,abc,0,1,0,300,", "offered"),
             ("2026-01-05T08:00:00Z,5,1,1,0,-3,", "aht_seconds"),
             ("yesterday,5,1,1,0,300,", "interval_start"),
+            ("9999-12-31 23:30,5,1,1,0,300,", "interval_start"),
+            ("1999-12-31T23:30:00Z,5,1,1,0,300,", "interval_start"),
+            ("2026-01-05T08:00:00Z,4294967295,0,1,0,300,", "offered"),
+            ("2026-01-05T08:00:00Z,300001,0,1,0,300,", "offered"),
+            ("2026-01-05T08:00:00Z,300000,0,300000,0,300,", ""),
+            ("2026-01-05T08:00:00Z,200000,0,200000,0,901,", "aht_seconds"),
+            ("2026-01-05T08:00:00Z,5,1,1,0,300,x,", "body"),
+            ("2026-01-05T08:00:00Z,5,1,1,0", "body"),
+            ("2026-01-05T08:00:00Z,5,1,1.5,0,300,", "handed_to_human"),
         ];
         for (row, field) in cases {
             let csv = format!("{HEADER}2026-01-05T07:30:00Z,1,0,1,0,300,\n{row}\n");
-            let err = parse_csv(csv.as_bytes(), chrono_tz::UTC, 30).unwrap_err();
-            assert_eq!(err.line, 3, "{row}");
+            let result = parse_csv(csv.as_bytes(), chrono_tz::UTC, 30);
+            if field.is_empty() {
+                assert!(result.is_ok(), "{row}: {result:?}");
+                continue;
+            }
+            let err = result.unwrap_err();
+            assert!(!err.to_string().contains(": :"), "{err}");
+            assert_eq!(err.at, Position::Line(3), "{row}");
             assert_eq!(err.field, field, "{row}: {err}");
         }
     }
@@ -343,5 +772,230 @@ mod tests {
             .contains("twice"));
         let missing = "interval_start,offered\n2026-01-05T08:00:00Z,1\n";
         assert!(parse_csv(missing.as_bytes(), chrono_tz::UTC, 30).is_err());
+    }
+
+    #[test]
+    fn reader_errors_name_their_line_and_column() {
+        let short = format!("{HEADER}2026-01-05T08:00:00Z,1,0,1\n");
+        let err = parse_csv(short.as_bytes(), chrono_tz::UTC, 30).unwrap_err();
+        assert_eq!((err.at, err.field.as_str()), (Position::Line(2), "body"));
+        assert_eq!(
+            err.to_string(),
+            "line 2: body: expected 7 columns as in the header, found 4"
+        );
+
+        let mut bad_text = HEADER.as_bytes().to_vec();
+        bad_text.extend_from_slice(b"2026-01-05T08:00:00Z,1,0,1,0,300,re\xfffund\n");
+        let err = parse_csv(bad_text.as_slice(), chrono_tz::UTC, 30).unwrap_err();
+        assert_eq!((err.at, err.field.as_str()), (Position::Line(2), "reason"));
+
+        for (csv, field) in [
+            ("", "body"),
+            (
+                "interval_start,offered,ai_resolved,handed_to_human\n",
+                "abandoned",
+            ),
+            (
+                "interval_start,offered,ai_resolved,handed_to_human,abandoned,colour\n",
+                "colour",
+            ),
+            (
+                "interval_start,offered,offered,ai_resolved,handed_to_human,abandoned\n",
+                "offered",
+            ),
+        ] {
+            let err = parse_csv(csv.as_bytes(), chrono_tz::UTC, 30).unwrap_err();
+            assert_eq!(
+                (err.at, err.field.as_str()),
+                (Position::Line(1), field),
+                "{csv}"
+            );
+        }
+        let header_only = "interval_start,offered,ai_resolved,handed_to_human,abandoned\n";
+        assert_eq!(
+            parse_csv(header_only.as_bytes(), chrono_tz::UTC, 30),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn crlf_line_ends_read_as_lf_across_any_split() {
+        use std::io::Read;
+        /// Hands out its bytes a few at a time, as a body arrives in chunks.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(out.len()).min(self.0.len());
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let input = b"a\r\nb\r\r\nc\rd\r";
+        for chunk in 1..=input.len() {
+            for out_len in [1, 2, 7] {
+                let mut reader = LfLineEnds::new(Trickle(input, chunk));
+                let mut got = Vec::new();
+                let mut out = vec![0; out_len];
+                loop {
+                    let n = reader.read(&mut out).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&out[..n]);
+                }
+                assert_eq!(got, b"a\nb\r\nc\rd\r", "chunk {chunk}, out {out_len}");
+            }
+        }
+    }
+
+    fn json(body: &str) -> Result<Vec<HistoryRow>, RowError> {
+        parse_json(body.as_bytes(), chrono_tz::UTC, 30)
+    }
+
+    #[test]
+    fn json_rows_are_read_and_errors_name_row_and_field() {
+        let row = r#"{"interval_start": "2026-01-05T08:00:00Z", "offered": 5, "ai_resolved": 3, "handed_to_human": 2, "abandoned": 0}"#;
+        let rows = json(&format!(r#"{{"rows": [{row}]}}"#)).unwrap();
+        assert_eq!((rows.len(), rows[0].offered), (1, 5));
+
+        let missing = r#"{"interval_start": "2026-01-05T08:30:00Z", "offered": 5, "handed_to_human": 2, "abandoned": 0}"#;
+        let err = json(&format!(r#"{{"rows": [{row}, {missing}]}}"#)).unwrap_err();
+        assert_eq!(
+            (err.at, err.field.as_str()),
+            (Position::Row(2), "ai_resolved")
+        );
+        assert!(
+            err.unreadable && err.message.starts_with("missing field"),
+            "{err}"
+        );
+
+        let typed = r#"{"interval_start": "2026-01-05T08:30:00Z", "offered": "ten", "ai_resolved": 3, "handed_to_human": 2, "abandoned": 0}"#;
+        let err = json(&format!(r#"{{"rows": [{typed}]}}"#)).unwrap_err();
+        assert_eq!((err.at, err.field.as_str()), (Position::Row(1), "offered"));
+        assert!(!err.message.contains(" at line "), "{err}");
+
+        let invalid = row.replace("\"offered\": 5", "\"offered\": 1");
+        let err = json(&format!(r#"{{"rows": [{invalid}]}}"#)).unwrap_err();
+        assert_eq!(
+            (err.at, err.field.as_str()),
+            (Position::Row(1), "handed_to_human")
+        );
+        assert!(!err.unreadable);
+
+        for (body, field) in [
+            ("", "body"),
+            ("{\"rows\": [", "body"),
+            ("[]", "body"),
+            ("{}", "rows"),
+            (r#"{"rows": [], "extra": 1}"#, "extra"),
+            (r#"{"rows": 5}"#, "rows"),
+        ] {
+            let err = json(body).unwrap_err();
+            assert_eq!(
+                (err.at, err.field.as_str()),
+                (Position::Upload, field),
+                "{body}: {err}"
+            );
+        }
+    }
+
+    /// A CSV line of `row`'s values in the upload's column order.
+    fn csv_line(row: &HistoryRow) -> String {
+        format!(
+            "{},{},{},{},{},{},{}\n",
+            row.start.to_rfc3339(),
+            row.offered,
+            row.ai_resolved,
+            row.handed_to_human,
+            row.abandoned,
+            row.aht_seconds.map(|a| a.to_string()).unwrap_or_default(),
+            row.reason.clone().unwrap_or_default()
+        )
+    }
+
+    fn valid_row() -> impl proptest::strategy::Strategy<Value = HistoryRow> {
+        use proptest::prelude::*;
+        (
+            0u32..1000,
+            0u32..=300_000,
+            0.0..1.0f64,
+            0.0..1.0f64,
+            proptest::option::of(0.0..600.0f64),
+            proptest::option::of("[a-z]{1,8}"),
+        )
+            .prop_map(|(slot, offered, ai, human, aht, reason)| {
+                let ai_resolved = (f64::from(offered) * ai) as u32;
+                let handed_to_human = (f64::from(offered - ai_resolved) * human) as u32;
+                HistoryRow {
+                    start: DateTime::from_timestamp(1_767_225_600 + i64::from(slot) * 1800, 0)
+                        .unwrap_or_default(),
+                    offered,
+                    ai_resolved,
+                    handed_to_human,
+                    abandoned: 0,
+                    aht_seconds: aht.map(f64::round),
+                    escalations: None,
+                    escalation_aht_seconds: None,
+                    reason,
+                }
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn valid_rows_read_back_as_written(rows in proptest::collection::vec(valid_row(), 0..30)) {
+            let mut seen = HashSet::new();
+            let rows: Vec<HistoryRow> = rows
+                .into_iter()
+                .filter(|r| seen.insert((r.reason.clone(), r.start)))
+                .collect();
+            let csv: String = std::iter::once(HEADER.to_string()).chain(rows.iter().map(csv_line)).collect();
+            let parsed = parse_csv(csv.as_bytes(), chrono_tz::UTC, 30);
+            proptest::prop_assert_eq!(parsed, Ok(rows));
+        }
+
+        #[test]
+        fn a_bad_line_is_named_by_its_number(
+            good in 0usize..20,
+            defect in 0usize..6,
+            crlf in proptest::bool::ANY,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut csv = HEADER.replace('\n', end);
+            for i in 0..good {
+                csv.push_str(&format!("2026-01-05T{:02}:{:02}:00Z,3,1,1,0,300,{end}", i / 2, (i % 2) * 30));
+            }
+            let bad: &[u8] = match defect {
+                0 => b"2026-01-05T23:30:00Z,1,0",
+                1 => b"2026-01-05T23:30:00Z,x,0,1,0,300,",
+                2 => b"2026-01-05T23:30:00Z,1,0,1,0,300,,extra",
+                3 => b"2026-01-05T23:30:00Z,1,0,1,5,300,",
+                4 => b"2026-01-05T23:31:00Z,1,0,1,0,300,",
+                _ => b"2026-01-05T23:30:00Z,1,0,1,0,300,r\xff",
+            };
+            let mut bytes = csv.into_bytes();
+            bytes.extend_from_slice(bad);
+            bytes.extend_from_slice(end.as_bytes());
+            let err = parse_csv(bytes.as_slice(), chrono_tz::UTC, 30).unwrap_err();
+            proptest::prop_assert_eq!(err.at, Position::Line(good as u64 + 2));
+            proptest::prop_assert!(!err.field.is_empty(), "{}", err);
+            proptest::prop_assert!(!err.to_string().contains(": :"), "{}", err);
+        }
+
+        #[test]
+        fn any_bytes_give_rows_or_a_located_error(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let with_header = [HEADER.as_bytes(), &bytes].concat();
+            for input in [bytes.as_slice(), with_header.as_slice()] {
+                if let Err(e) = parse_csv(input, chrono_tz::UTC, 30) {
+                    proptest::prop_assert!(!e.field.is_empty(), "{}", e);
+                }
+                if let Err(e) = parse_json(input, chrono_tz::UTC, 30) {
+                    proptest::prop_assert!(!e.field.is_empty(), "{}", e);
+                }
+            }
+        }
     }
 }

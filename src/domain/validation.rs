@@ -13,6 +13,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The field serde names in its "missing field `x`", "unknown field `x`" and "duplicate field `x`"
+/// messages; serde's other messages name none.
+pub fn named_field(message: &str) -> Option<String> {
+    if !["missing field", "unknown field", "duplicate field"]
+        .iter()
+        .any(|m| message.contains(m))
+    {
+        return None;
+    }
+    let start = message.find('`')? + 1;
+    let end = message[start..].find('`')? + start;
+    Some(message[start..end].to_string()).filter(|f| !f.is_empty())
+}
+
 /// Every invalid field of one input, in the order they were found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
 pub struct ValidationErrors(pub Vec<FieldError>);
@@ -129,6 +143,20 @@ pub fn in_range<T: PartialOrd + fmt::Display + Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_names_come_out_of_serde_messages() {
+        assert_eq!(
+            named_field("missing field `email` at line 1 column 2"),
+            Some("email".into())
+        );
+        assert_eq!(
+            named_field("unknown field `rowz`, expected `rows`"),
+            Some("rowz".into())
+        );
+        assert_eq!(named_field("expected value at line 1"), None);
+        assert_eq!(named_field("invalid type: string `x`, expected i64"), None);
+    }
 
     #[test]
     fn collect_prefixes_nested_fields() {

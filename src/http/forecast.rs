@@ -8,7 +8,7 @@ use crate::domain::forecast::{
     self, BacktestReport, BacktestSpec, Bounds, ForecastSpec, IntervalLength, ReasonForecast,
     SpecialDay, SpecialEffect,
 };
-use crate::domain::history::{self, HistoryInput};
+use crate::domain::history::{self, HistoryInput, Position};
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::domain::zone::TimeZone;
@@ -387,10 +387,11 @@ pub async fn stateless_forecast(
         }
         let rows =
             history::parse_rows(&req.history, zone.tz(), req.interval_minutes).map_err(|e| {
-                ApiError::validation(ValidationErrors::single(
-                    format!("history[{}].{}", e.line.saturating_sub(1), e.field),
-                    e.message,
-                ))
+                let field = match e.at {
+                    Position::Row(n) => format!("history[{}].{}", n.saturating_sub(1), e.field),
+                    Position::Line(_) | Position::Upload => "history".into(),
+                };
+                ApiError::validation(ValidationErrors::single(field, e.message))
             })?;
         let mut spec = ForecastSpec::new(zone.tz(), interval, req.horizon_days);
         spec.special_days = special_days;

@@ -64,6 +64,18 @@ pub struct NeedsView {
     pub bands: Vec<BandNeedView>,
     /// Queues left out because they have no history to forecast from.
     pub queues_without_history: Vec<String>,
+    /// Queues left out because their requirements could not be computed (the other queues'
+    /// needs are still reported).
+    pub queues_with_errors: Vec<QueueErrorView>,
+}
+
+/// Why one queue is missing from the needs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueErrorView {
+    pub queue_id: String,
+    /// The input the problem is in (`history` for what the forecast was built from).
+    pub field: String,
+    pub detail: String,
 }
 
 /// Hiring needs per language and UTC band: required agent-hours, schedulable capacity, the gap in
@@ -134,5 +146,14 @@ pub async fn hiring_needs(
         total_gap_fte: bands.iter().map(|b| b.gap_fte).sum::<f64>() + 0.0,
         bands,
         queues_without_history: report.queues_without_history,
+        queues_with_errors: report
+            .queues_with_errors
+            .into_iter()
+            .map(|p| QueueErrorView {
+                queue_id: p.queue_id,
+                field: p.field,
+                detail: p.detail,
+            })
+            .collect(),
     }))
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(upload_history)
         .service(list_history)
+        .service(delete_history)
         .service(create_special_day)
         .service(list_special_days)
         .service(delete_special_day);
@@ -40,11 +41,17 @@ pub struct HistoryUpload {
     pub rows: Vec<HistoryInput>,
 }
 
+/// A rejected upload: `422` for a row with invalid values, `400` for one that cannot be read as JSON
+/// (as for every other JSON body); either way naming the field and saying where it is.
 fn row_problem(e: RowError) -> ApiError {
+    let detail = format!("upload rejected, nothing was written: {e}");
+    if e.unreadable {
+        return ApiError::bad_request(detail).with_field(e.field);
+    }
     let mut errors = ValidationErrors::new();
-    errors.add(e.field.clone(), format!("line {}: {}", e.line, e.message));
+    errors.add(e.field.clone(), e.located_message());
     let mut api = ApiError::validation(errors);
-    api.detail = format!("upload rejected, nothing was written: {e}");
+    api.detail = detail;
     api
 }
 
@@ -156,13 +163,21 @@ pub async fn upload_history(
         if is_csv {
             history::parse_csv(reader, zone, interval).map_err(row_problem)
         } else {
-            let upload: HistoryUpload = serde_json::from_reader(reader)
-                .map_err(|e| ApiError::bad_request(format!("malformed JSON body: {e}")))?;
-            history::parse_rows(&upload.rows, zone, interval).map_err(row_problem)
+            history::parse_json(reader, zone, interval).map_err(row_problem)
         }
     })
     .await?;
     let summary = run_db(&state, move |c| {
+        // The rows were read on the queue's grid as it was when the upload began.
+        let current = db::queues::get(c, &id).map_err(missing("queue", &id))?;
+        if current.spec.interval_minutes != interval {
+            return Err(ApiError::conflict(format!(
+                "the queue's interval changed from {interval} to {} minutes during the upload; \
+                 nothing was written",
+                current.spec.interval_minutes
+            ))
+            .with_field("interval_minutes"));
+        }
         Ok(db::history::replace_range(c, &id, &rows)?)
     })
     .await?;
@@ -247,6 +262,71 @@ pub async fn list_history(
         })
         .collect();
     Ok(HttpResponse::Ok().json(Paged::new(items, total, page)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HistoryRangeQuery {
+    /// First interval to delete (RFC 3339), inclusive; omit to start at the first stored row.
+    pub from: Option<String>,
+    /// End (RFC 3339), exclusive; omit to reach the last stored row.
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeleteSummary {
+    /// Rows deleted (every contact reason).
+    pub deleted: usize,
+}
+
+fn instant(field: &str, raw: Option<&str>, errors: &mut ValidationErrors) -> Option<NaiveDateTime> {
+    let raw = raw?;
+    match DateTime::parse_from_rfc3339(raw.trim()) {
+        Ok(t) => Some(t.naive_utc()),
+        Err(_) => {
+            errors.add(
+                field,
+                format!("'{raw}' is not an RFC 3339 instant such as 2026-12-07T00:00:00Z"),
+            );
+            None
+        }
+    }
+}
+
+/// Deletes a queue's history in `[from, to)`, every contact reason; an open end reaches the first
+/// or last stored row, and leaving out both deletes all of it (before changing the queue's
+/// interval length, or to remove rows that should not be forecast from).
+#[utoipa::path(delete, path = "/api/v1/queues/{id}/history", tag = "forecast", security(("bearer" = [])),
+    params(HistoryRangeQuery),
+    responses((status = 200, body = DeleteSummary), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[delete("/queues/{id}/history")]
+pub async fn delete_history(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<String>,
+    query: web::Query<HistoryRangeQuery>,
+) -> Result<HttpResponse, ApiError> {
+    auth.require_manager()?;
+    let q = query.into_inner();
+    let mut errors = ValidationErrors::new();
+    let from = instant("from", q.from.as_deref(), &mut errors);
+    let to = instant("to", q.to.as_deref(), &mut errors);
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            errors.add("to", "must be after from");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let id = id.into_inner();
+    let deleted = run_db(&state, move |c| {
+        db::queues::get(c, &id).map_err(missing("queue", &id))?;
+        Ok(db::history::delete_range(c, &id, from, to)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(DeleteSummary { deleted }))
 }
 
 /// A holiday, campaign or outage on a local calendar day.

@@ -126,39 +126,13 @@ pub(crate) fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> er
 /// A body serde could not read: 400, naming the field when serde does.
 pub(crate) fn malformed_json(e: &serde_json::Error) -> ApiError {
     let detail = format!("malformed JSON body: {e}");
-    match missing_or_unknown_field(&e.to_string()) {
+    match crate::domain::validation::named_field(&e.to_string()) {
         Some(field) => ApiError::bad_request(detail).with_field(field),
         None => ApiError::bad_request(detail),
-    }
-}
-
-/// Pulls the field name out of serde's "missing field `x`" / "unknown field `x`" messages.
-fn missing_or_unknown_field(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let end = message[start..].find('`')? + start;
-    if message.contains("missing field") || message.contains("unknown field") {
-        Some(message[start..end].to_string())
-    } else {
-        None
     }
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
     use actix_web::ResponseError;
     ApiError::not_found(format!("no route for {} {}", req.method(), req.path())).error_response()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn field_names_come_out_of_serde_messages() {
-        assert_eq!(
-            super::missing_or_unknown_field("missing field `email` at line 1 column 2"),
-            Some("email".into())
-        );
-        assert_eq!(
-            super::missing_or_unknown_field("expected value at line 1"),
-            None
-        );
-    }
 }

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         super::staffing::erlang,
         super::history::upload_history,
         super::history::list_history,
+        super::history::delete_history,
         super::history::create_special_day,
         super::history::list_special_days,
         super::history::delete_special_day,

@@ -234,7 +234,15 @@ impl From<crate::plan::PlanError> for ApiError {
             PlanError::Forecast(f) => {
                 Self::validation(ValidationErrors::single("history", f.to_string()))
             }
-            PlanError::Staffing(s) => Self::validation(ValidationErrors::single("", s.to_string())),
+            PlanError::Staffing(s) => {
+                use crate::domain::staffing::StaffingError;
+                // Staffing in a plan works on a forecast, which comes from the history.
+                let field = match &s {
+                    StaffingError::InvalidInput { field, .. } => *field,
+                    _ => "history",
+                };
+                Self::validation(ValidationErrors::single(field, s.to_string()))
+            }
             PlanError::Edit(e) => edit_error(e),
             PlanError::Stale(detail) => {
                 Self::new(StatusCode::PRECONDITION_FAILED, detail).with_field("If-Match")

@@ -11,6 +11,7 @@ use crate::domain::queue::{QueueInput, QueueSpec, ServiceLevel};
 use crate::domain::weekly::WindowDto;
 use actix_web::{delete, get, post, put, web, HttpResponse};
 use chrono::NaiveDateTime;
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -145,11 +146,12 @@ pub async fn get_queue(
     Ok(HttpResponse::Ok().json(QueueView::from(record)))
 }
 
-/// Replaces a queue's settings.
+/// Replaces a queue's settings. The interval length cannot change while the queue has history: each
+/// stored row counts the chats of one interval of the old length.
 #[utoipa::path(put, path = "/api/v1/queues/{id}", tag = "queues", security(("bearer" = [])),
     request_body = QueueInput,
     responses((status = 200, body = QueueView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[put("/queues/{id}")]
 pub async fn update_queue(
     state: web::Data<AppState>,
@@ -161,10 +163,28 @@ pub async fn update_queue(
     let spec = QueueSpec::parse(&body)?;
     let id = id.into_inner();
     let record = run_db(&state, move |c| {
-        db::queues::update(c, &id, &spec).map_err(missing("queue", &id))
+        c.transaction::<_, ApiError, _>(|c| {
+            let current = db::queues::get(c, &id).map_err(missing("queue", &id))?;
+            let (old, new) = (current.spec.interval_minutes, spec.interval_minutes);
+            if old != new && db::history::has_history(c, &id)? {
+                return Err(interval_in_use(&id, old, new));
+            }
+            db::queues::update(c, &id, &spec).map_err(missing("queue", &id))
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(QueueView::from(record)))
+}
+
+/// Refuses to change a queue's interval length from `old` to `new` minutes over stored history.
+fn interval_in_use(id: &str, old: u32, new: u32) -> ApiError {
+    ApiError::conflict(format!(
+        "the queue's history counts chats per {old}-minute interval, and a forecast on a \
+         {new}-minute grid would read each row as one {new}-minute interval; delete the history \
+         (DELETE /api/v1/queues/{id}/history) and upload it again in {new}-minute rows, or create \
+         a new queue"
+    ))
+    .with_field("interval_minutes")
 }
 
 /// Deletes a queue.

@@ -4,8 +4,9 @@
 use super::PlanError;
 use crate::db::{self, queues::QueueRecord, DbConnection};
 use crate::domain::forecast::{
-    backtest, forecast, BacktestReport, BacktestSpec, DeflectionChange, Forecast, ForecastSpec,
-    IntervalLength, ScenarioOverride,
+    backtest, first_interval_of, forecast, BacktestReport, BacktestSpec, DeflectionChange,
+    Forecast, ForecastSpec, IntervalLength, ScenarioOverride, MAX_BACKTEST_HORIZON_WEEKS,
+    MAX_BACKTEST_WEEKS,
 };
 use crate::domain::validation::ValidationErrors;
 use chrono::{Days, NaiveDate};
@@ -136,11 +137,18 @@ pub fn queue_forecast(
         .map(|d| d.to_special_day())
         .collect();
     let zone = queue.spec.time_zone.tz();
+    let interval = interval_length(queue);
+    // History rarely ends at a local midnight (an export in UTC ends at UTC midnight): the forecast
+    // starts at the first whole local day, so that `horizon` days reach `to` whatever the last row.
+    let origin = first_interval_of(zone, interval, origin_day).ok_or_else(|| {
+        ValidationErrors::single("history", "ends outside the supported calendar")
+    })?;
     let mut spec = ForecastSpec::new(
         zone,
-        interval_length(queue),
+        interval,
         u32::try_from(horizon).unwrap_or(MAX_HORIZON_DAYS),
     );
+    spec.origin = Some(origin);
     spec.special_days = special_days;
     spec.overrides = overrides;
     let mut result = forecast(&history, &spec)?;
@@ -157,6 +165,29 @@ pub fn queue_backtest(
     queue: &QueueRecord,
     spec: &BacktestSpec,
 ) -> Result<BacktestReport, PlanError> {
+    let mut errors = ValidationErrors::new();
+    if !(1..=MAX_BACKTEST_HORIZON_WEEKS).contains(&spec.horizon_weeks) {
+        errors.add(
+            "horizon_weeks",
+            format!(
+                "must be between 1 and {MAX_BACKTEST_HORIZON_WEEKS}, got {}",
+                spec.horizon_weeks
+            ),
+        );
+    }
+    let fewest = spec.horizon_weeks.clamp(1, MAX_BACKTEST_HORIZON_WEEKS);
+    if !(fewest..=MAX_BACKTEST_WEEKS).contains(&spec.weeks) {
+        errors.add(
+            "weeks",
+            format!(
+                "must be between {fewest} (the horizon) and {MAX_BACKTEST_WEEKS}, got {}",
+                spec.weeks
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let history = db::history::load(conn, &queue.id, None)?;
     let mut fspec = ForecastSpec::new(queue.spec.time_zone.tz(), interval_length(queue), 7);
     fspec.special_days = db::history::special_days_for(conn, Some(&queue.id))?

@@ -5,9 +5,10 @@ use super::forecasting::{queue_forecast, Scenario};
 use super::PlanError;
 use crate::db::{queues::QueueRecord, DbConnection};
 use crate::domain::queue::QueueSpec;
-use crate::domain::staffing::{requirement, HandleTime, IntervalInput, QueueModel};
+use crate::domain::staffing::{requirement, HandleTime, IntervalInput, QueueModel, StaffingError};
 use crate::domain::validation::ValidationErrors;
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 /// What-ifs a manager can apply on top of the queue's settings.
@@ -102,6 +103,28 @@ pub fn interval_input(
     }
 }
 
+/// An interval whose forecast staffing cannot turn into agents, named by what drove it there: the
+/// manager's what-if when there is one, the history the forecast came from otherwise.
+fn unstaffable(
+    e: &StaffingError,
+    at: DateTime<Utc>,
+    zone: Tz,
+    what_if: &WhatIf,
+) -> ValidationErrors {
+    let field = match e {
+        StaffingError::LoadTooLarge(_) if what_if.aht_seconds.is_some() => "aht_seconds",
+        StaffingError::TargetUnreachable(_) if what_if.sl_target.is_some() => "sl_target",
+        _ => "history",
+    };
+    ValidationErrors::single(
+        field,
+        format!(
+            "the forecast for {} cannot be staffed: {e}",
+            at.with_timezone(&zone).to_rfc3339()
+        ),
+    )
+}
+
 /// Requirements for the local dates `from..=to` of a queue.
 pub fn queue_requirements(
     conn: &mut DbConnection,
@@ -149,7 +172,7 @@ pub fn queue_requirements(
         let aht = what_if.aht_seconds.unwrap_or(f.aht_seconds).max(1.0);
         let open = spec.is_open_at(f.start);
         let input = interval_input(spec, f.human_chats, aht, interval_seconds, sl_target, open);
-        let r = requirement(&input)?;
+        let r = requirement(&input).map_err(|e| unstaffable(&e, f.start, zone, what_if))?;
         model = r.figures.model;
         totals.human_chats += f.human_chats;
         totals.required_agent_hours += f64::from(r.required) * hours_per_interval;

@@ -378,3 +378,32 @@ pub fn published_shift(agent: &str, queue: &str, start: &str, end: &str) -> Shif
         handed_over_from: None,
     }
 }
+
+/// One history row of `queue` as the database stores it: `offered` chats, `handed` of them to
+/// humans at 300 s each, the rest resolved by the AI.
+pub fn history_db_row(
+    queue: &str,
+    start: chrono::NaiveDateTime,
+    offered: i32,
+    handed: i32,
+) -> db::history::HistoryDbRow {
+    db::history::HistoryDbRow {
+        queue_id: queue.into(),
+        interval_start: start,
+        reason: String::new(),
+        offered,
+        ai_resolved: offered - handed,
+        handed_to_human: handed,
+        abandoned: 0,
+        aht_seconds: Some(300.0),
+        escalations: None,
+        escalation_aht_seconds: None,
+    }
+}
+
+/// Writes history rows straight to the database, past the upload's checks: what an older release
+/// may have stored.
+pub fn store_history_unchecked(app: &TestApp, rows: &[db::history::HistoryDbRow]) {
+    let mut conn = app.pool.get().expect("connection");
+    db::backend::insert_history(&mut conn, rows).expect("history rows stored");
+}

@@ -18,6 +18,11 @@ use super::season::SeasonMapper;
 use super::types::{ForecastError, ForecastSpec, HistoryRow};
 use super::{validate_spec, Prepared};
 
+/// Longest evaluation period of a backtest, in weeks.
+pub const MAX_BACKTEST_WEEKS: usize = 104;
+/// Longest horizon of a backtest's origins, in weeks.
+pub const MAX_BACKTEST_HORIZON_WEEKS: usize = 12;
+
 /// Backtest settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BacktestSpec {
@@ -137,10 +142,13 @@ pub fn backtest(
     bt: &BacktestSpec,
 ) -> Result<BacktestReport, ForecastError> {
     validate_spec(spec)?;
-    if !(1..=12).contains(&bt.horizon_weeks) || bt.weeks < bt.horizon_weeks || bt.weeks > 104 {
-        return Err(ForecastError::InvalidSpec(
-            "backtest needs 1 <= horizon_weeks <= 12 and horizon_weeks <= weeks <= 104".into(),
-        ));
+    if !(1..=MAX_BACKTEST_HORIZON_WEEKS).contains(&bt.horizon_weeks)
+        || !(bt.horizon_weeks..=MAX_BACKTEST_WEEKS).contains(&bt.weeks)
+    {
+        return Err(ForecastError::InvalidSpec(format!(
+            "backtest needs 1 <= horizon_weeks <= {MAX_BACKTEST_HORIZON_WEEKS} and \
+             horizon_weeks <= weeks <= {MAX_BACKTEST_WEEKS}"
+        )));
     }
     if !(1..=364).contains(&bt.step_days) {
         return Err(ForecastError::InvalidSpec(

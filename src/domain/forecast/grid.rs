@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use super::season::{date_to_day, CellTime, SeasonMapper};
-use super::types::{ForecastError, ForecastSpec, HistoryRow, SpecialEffect};
+use super::types::{ForecastError, ForecastSpec, HistoryRow, SpecialEffect, HISTORY_YEARS};
+use chrono::{DateTime, Datelike};
 
 /// Label used for rows without a reason when other rows have one.
 pub(crate) const UNCLASSIFIED: &str = "(unclassified)";
@@ -84,6 +85,9 @@ fn validate_row(row: &HistoryRow, step: i64) -> Result<(), ForecastError> {
     if row.start.timestamp().rem_euclid(step) != 0 || row.start.timestamp_subsec_nanos() != 0 {
         return Err(ForecastError::Misaligned(row.start));
     }
+    if !HISTORY_YEARS.contains(&row.start.year()) {
+        return Err(invalid(row, &years_message()));
+    }
     let resolved = u64::from(row.ai_resolved) + u64::from(row.handed_to_human);
     if resolved + u64::from(row.abandoned) > u64::from(row.offered) {
         return Err(invalid(
@@ -120,13 +124,25 @@ fn resolve_origin(last_start: Option<i64>, spec: &ForecastSpec) -> Result<i64, F
             "origin is not aligned to the interval length".into(),
         ));
     }
-    // Keeps all date arithmetic far from chrono's limits.
-    if !(-2_208_988_800..=7_258_118_400).contains(&origin) {
-        return Err(ForecastError::InvalidSpec(
-            "origin must be between 1900 and 2200".into(),
-        ));
+    // The origin may follow the last supported year's history by a day.
+    let year = DateTime::from_timestamp(origin, 0).map(|t| t.year());
+    if !year.is_some_and(|y| (*HISTORY_YEARS.start()..=HISTORY_YEARS.end() + 1).contains(&y)) {
+        return Err(ForecastError::InvalidSpec(format!(
+            "origin must lie in the years {} to {}",
+            HISTORY_YEARS.start(),
+            HISTORY_YEARS.end() + 1
+        )));
     }
     Ok(origin)
+}
+
+/// Why a row outside [`HISTORY_YEARS`] is refused.
+fn years_message() -> String {
+    format!(
+        "interval starts must lie in the years {} to {} (UTC)",
+        HISTORY_YEARS.start(),
+        HISTORY_YEARS.end()
+    )
 }
 
 impl Grid {

@@ -32,11 +32,15 @@ pub mod types;
 mod volume;
 mod workload;
 
-pub use self::backtest::{backtest, BacktestReport, BacktestSpec, Comparison, SeriesMetrics};
+pub use self::backtest::{
+    backtest, BacktestReport, BacktestSpec, Comparison, SeriesMetrics, MAX_BACKTEST_HORIZON_WEEKS,
+    MAX_BACKTEST_WEEKS,
+};
 pub use self::synthetic::{generate, SyntheticHistory, SyntheticSpec};
 pub use self::types::*;
 
-use chrono::DateTime;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono_tz::Tz;
 
 use self::deflection::Override;
 use self::grid::{special_map, Grid, SpecialMap};
@@ -46,6 +50,31 @@ use self::workload::FittedModel;
 
 /// Maximum horizon: 12 weeks.
 pub const MAX_HORIZON_DAYS: u32 = 84;
+
+/// The first interval of the local day `day` in `zone`: its midnight, or the first interval start
+/// after it where the clocks skip midnight or the zone's offset is off the interval grid (as in
+/// Asia/Kathmandu). A forecast whose origin is here covers whole local days, however the history
+/// ends.
+pub fn first_interval_of(
+    zone: Tz,
+    interval: IntervalLength,
+    day: NaiveDate,
+) -> Option<DateTime<Utc>> {
+    let mapper = SeasonMapper::new(zone, interval);
+    let step = interval.seconds();
+    let target = date_to_day(day);
+    let utc_midnight = day.and_time(NaiveTime::MIN).and_utc().timestamp();
+    // Every zone's offset lies within 15 hours of UTC.
+    let margin = 15 * 3600;
+    let mut ts = (utc_midnight - margin).div_euclid(step) * step;
+    while ts <= utc_midnight + margin {
+        if mapper.label(ts, mapper.offset_secs(ts)).local_day >= target {
+            return DateTime::from_timestamp(ts, 0);
+        }
+        ts += step;
+    }
+    None
+}
 
 /// Forecasts the queue described by `spec` from its `history`.
 ///

@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 use thiserror::Error;
 
 /// Length of one forecast / history interval.
@@ -33,6 +34,10 @@ impl IntervalLength {
         7 * self.slots_per_day()
     }
 }
+
+/// The UTC years history rows may fall in. A forecast starts at most a day after its history and
+/// reaches at most 12 weeks further, so every instant it computes stays far from chrono's limits.
+pub const HISTORY_YEARS: RangeInclusive<i32> = 2000..=2199;
 
 /// One history row: one queue interval, optionally split by contact reason.
 ///

@@ -17,7 +17,10 @@ pub enum StaffingError {
     #[error("at least one AHT value is required")]
     NoHandleTime,
     /// Offered load above [`super::MAX_LOAD_ERLANGS`].
-    #[error("offered load {0} Erlangs exceeds the supported maximum")]
+    #[error(
+        "offered load {0:.2} Erlangs exceeds the supported maximum of {max} Erlangs",
+        max = super::MAX_LOAD_ERLANGS
+    )]
     LoadTooLarge(f64),
     /// No server count up to [`super::MAX_SERVERS`] meets the targets.
     #[error("targets cannot be met with at most {0} servers")]

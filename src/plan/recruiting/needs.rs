@@ -22,6 +22,42 @@ pub struct NeedsReport {
     pub bands: Vec<BandNeed>,
     /// Queues left out because they have no history to forecast from.
     pub queues_without_history: Vec<String>,
+    /// Queues left out because their requirements could not be computed, with the reason.
+    pub queues_with_errors: Vec<QueueProblem>,
+}
+
+/// Why one queue's requirements are missing from the needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueProblem {
+    pub queue_id: String,
+    /// The input the problem is in (`history` for what the forecast was built from).
+    pub field: String,
+    pub detail: String,
+}
+
+impl QueueProblem {
+    /// The problem of queue `queue_id` when `e` is about that queue's data; errors that concern
+    /// every queue alike (the database) are given back.
+    fn of(queue_id: &str, e: PlanError) -> Result<Self, PlanError> {
+        let (field, detail) = match e {
+            PlanError::Invalid(errors) => (
+                errors
+                    .0
+                    .first()
+                    .map_or("history", |f| f.field.as_str())
+                    .to_string(),
+                errors.to_string(),
+            ),
+            PlanError::Forecast(f) => ("history".into(), f.to_string()),
+            PlanError::Staffing(s) => ("history".into(), s.to_string()),
+            other => return Err(other),
+        };
+        Ok(Self {
+            queue_id: queue_id.into(),
+            field,
+            detail,
+        })
+    }
 }
 
 struct AgentCapacity {
@@ -81,6 +117,8 @@ pub fn hiring_needs_report(
     if end_day.is_none() {
         errors.add("to", "is outside the supported calendar");
     }
+    // The scenario is the request's, not a queue's: a bad one is refused before any queue is looked at.
+    errors.collect("", scenario.overrides(from).map(|_| ()));
     if !errors.is_empty() {
         return Err(errors.into());
     }
@@ -93,6 +131,7 @@ pub fn hiring_needs_report(
     // Required agents per (language, interval start, minutes), summed over the language's queues.
     let mut required: BTreeMap<(String, DateTime<Utc>, u32), f64> = BTreeMap::new();
     let mut queues_without_history = Vec::new();
+    let mut queues_with_errors = Vec::new();
     for q in db::queues::all(conn)? {
         let Some(first) = first_forecast_day(conn, &q)? else {
             queues_without_history.push(q.id.clone());
@@ -106,7 +145,15 @@ pub fn hiring_needs_report(
         if local_from > to {
             continue;
         }
-        let report = queue_requirements(conn, &q, Some(local_from), Some(to), &what_if)?;
+        // One queue's data (history too short, too old, or beyond what staffing supports) leaves
+        // that queue out and is reported, instead of hiding every other queue's needs.
+        let report = match queue_requirements(conn, &q, Some(local_from), Some(to), &what_if) {
+            Ok(report) => report,
+            Err(e) => {
+                queues_with_errors.push(QueueProblem::of(&q.id, e)?);
+                continue;
+            }
+        };
         let language = q.spec.language.primary().to_string();
         for r in report
             .intervals
@@ -147,5 +194,6 @@ pub fn hiring_needs_report(
     Ok(NeedsReport {
         bands: hiring_needs(&intervals, &params),
         queues_without_history,
+        queues_with_errors,
     })
 }

@@ -87,3 +87,38 @@ fn utc_instants_step_by_interval_and_30_min_days_count() {
     // 14 local days, one of them 23 hours long.
     assert_eq!(fc.intervals.len(), 14 * 48 - 2);
 }
+
+#[test]
+fn first_interval_of_a_day_is_its_first_grid_instant() {
+    use crate::domain::forecast::first_interval_of;
+    let at =
+        |zone: Tz, interval, day| first_interval_of(zone, interval, day).map(|t| t.to_rfc3339());
+    assert_eq!(
+        at(Stockholm, IntervalLength::Min30, date(2026, 12, 8)).as_deref(),
+        Some("2026-12-07T23:00:00+00:00")
+    );
+    assert_eq!(
+        at(Sydney, IntervalLength::Min15, date(2026, 10, 4)).as_deref(),
+        Some("2026-10-03T14:00:00+00:00")
+    );
+    // Kathmandu is UTC+05:45: its days start at 00:15 on a half-hour grid.
+    assert_eq!(
+        at(
+            chrono_tz::Asia::Kathmandu,
+            IntervalLength::Min30,
+            date(2026, 12, 8)
+        )
+        .as_deref(),
+        Some("2026-12-07T18:30:00+00:00")
+    );
+    // Chile springs forward at midnight: 2026-09-06 starts at 01:00 local (UTC-3).
+    assert_eq!(
+        at(
+            chrono_tz::America::Santiago,
+            IntervalLength::Min30,
+            date(2026, 9, 6)
+        )
+        .as_deref(),
+        Some("2026-09-06T04:00:00+00:00")
+    );
+}
