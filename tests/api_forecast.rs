@@ -319,6 +319,30 @@ both_backends!(
             )
             .await;
         assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, Some("multiplier"));
+        // A second entry for the same queue and date would contradict the first.
+        let twice = app
+            .post(
+                "/api/v1/special-days",
+                Some(&m),
+                json!({"queue_id": id, "date": "2026-10-05", "kind": "multiplier", "multiplier": 2, "label": "Campaign"}),
+            )
+            .await;
+        assert_problem(&twice, StatusCode::CONFLICT, Some("date"));
+        for (body, field, status) in [
+            (
+                json!({"date": "9999-12-31", "kind": "closed", "label": "x"}),
+                "date",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                json!({"queue_id": "nope", "date": "2026-10-06", "kind": "closed", "label": "x"}),
+                "queue_id",
+                StatusCode::NOT_FOUND,
+            ),
+        ] {
+            let r = app.post("/api/v1/special-days", Some(&m), body).await;
+            assert_problem(&r, status, Some(field));
+        }
         let listed = app
             .get(&format!("/api/v1/special-days?queue_id={id}"), Some(&m))
             .await;

@@ -5,13 +5,13 @@ use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::{self, history::SpecialDayRow};
-use crate::domain::forecast::SpecialEffect;
+use crate::domain::forecast::{SpecialEffect, HISTORY_YEARS};
 use crate::domain::history::{self, HistoryInput, RowError};
 use crate::domain::validation::{text, ValidationErrors};
 use crate::domain::weekly::parse_date;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
@@ -374,6 +374,13 @@ fn parse_special_day(
 ) -> Result<(chrono::NaiveDate, SpecialEffect, String), ValidationErrors> {
     let mut errors = ValidationErrors::new();
     let date = errors.collect("date", parse_date(&input.date));
+    let years = HISTORY_YEARS;
+    if date.is_some_and(|d| !years.contains(&d.year())) {
+        errors.add(
+            "date",
+            format!("must be in the years {} to {}", years.start(), years.end()),
+        );
+    }
     let label = errors.collect("label", text(&input.label, 120));
     let effect = match (input.kind.as_str(), input.multiplier) {
         ("closed", None) => Some(SpecialEffect::Closed),
@@ -418,7 +425,19 @@ pub async fn create_special_day(
     let (date, effect, label) = parse_special_day(&input)?;
     let row = run_db(&state, move |c| {
         if let Some(q) = &input.queue_id {
-            db::queues::get(c, q).map_err(missing("queue", q))?;
+            db::queues::get(c, q).map_err(|e| missing("queue", q)(e).with_field("queue_id"))?;
+        }
+        // One entry per queue (or for every queue) and date: two would contradict each other,
+        // and which one a forecast applied would depend on load order.
+        let taken = db::history::special_days_for(c, input.queue_id.as_deref())?
+            .into_iter()
+            .find(|d| d.day == date && d.queue_id == input.queue_id);
+        if let Some(taken) = taken {
+            return Err(ApiError::conflict(format!(
+                "{date} already has a special day ({}, id {}); delete it first",
+                taken.label, taken.id
+            ))
+            .with_field("date"));
         }
         Ok(db::history::insert_special_day(
             c,
