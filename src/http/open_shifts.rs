@@ -97,6 +97,7 @@ fn open_row(queue_id: &str, span: Span, schedule_id: Option<&str>) -> ShiftRow {
         created_at: t,
         updated_at: t,
         handed_over_from: None,
+        queue_ids: db::shifts::queue_ids_json(&[queue_id.to_string()]),
     }
 }
 
