@@ -447,9 +447,26 @@ both_backends!(
     |app: TestApp| async move {
         let o = org(&app).await;
         let post = |start: &str, end: &str, mode: &str| json!({"queue_id": o.queue, "start_utc": start, "end_utc": end, "mode": mode});
+        let monday = |time: &str| format!("{}T{time}Z", &mon().0[..10]);
         for (body, status, field) in [
             (
                 post(mon().1, mon().0, "first_come"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "end_utc",
+            ),
+            (
+                post("9999-12-31T12:00:00Z", "9999-12-31T20:00:00Z", "first_come"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "start_utc",
+            ),
+            // 47 seconds, off the quarter hours every shift starts and ends on.
+            (
+                post(&monday("08:07:13"), &monday("08:08:00"), "first_come"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "start_utc",
+            ),
+            (
+                post(&monday("08:00:00"), &monday("08:45:00"), "first_come"),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "end_utc",
             ),
