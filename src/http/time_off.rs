@@ -134,7 +134,7 @@ pub async fn request_time_off(
     let row = run_db(&state, move |c| {
         let agent = db::agents::get(c, &agent_id).map_err(missing("agent", &agent_id))?;
         let zone = agent.spec.time_zone;
-        let spec = TimeOffSpec::parse(&input, zone.tz())?;
+        let spec = TimeOffSpec::parse(&input, zone.tz(), Utc::now())?;
         let t = db::now();
         let row = TimeOffRow {
             id: db::new_id(),
