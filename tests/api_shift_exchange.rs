@@ -257,6 +257,18 @@ both_backends!(
             )
             .await;
         assert_eq!(rejected.body["status"], "rejected", "{:?}", rejected.body);
+        // The note is optional, and so is the body: a decided swap is a conflict either way.
+        assert_problem(
+            &app.call(
+                reqwest::Method::POST,
+                &format!("/api/v1/shift-offers/{second}/reject"),
+                Some(&o.m),
+                None,
+            )
+            .await,
+            StatusCode::CONFLICT,
+            None,
+        );
         assert_eq!(shift(&app, &tue).agent_id.as_deref(), Some(ana.as_str()));
         let third = app
             .post(
@@ -297,10 +309,11 @@ both_backends!(
             .await;
         let leave = leave.body["id"].as_str().unwrap().to_string();
         let ok = app
-            .post(
+            .call(
+                reqwest::Method::POST,
                 &format!("/api/v1/time-off/{leave}/approve"),
                 Some(&o.m),
-                json!({}),
+                None,
             )
             .await;
         assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
@@ -417,6 +430,11 @@ both_backends!(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("note"),
         );
+        let long = app
+            .post(&resolve, Some(&o.m), json!({"note": "x".repeat(501)}))
+            .await;
+        assert_problem(&long, StatusCode::UNPROCESSABLE_ENTITY, Some("note"));
+        assert_eq!(long.body["detail"], "note: must be at most 500 characters");
         let done = app
             .post(&resolve, Some(&o.m), json!({"note": "Bo covers Tuesday"}))
             .await;

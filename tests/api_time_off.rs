@@ -250,27 +250,30 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         .collect();
     assert_eq!(reported.len(), 1, "{:?}", approved.body);
     assert_eq!(reported[0]["id"], json!(overlapping.id));
-    assert_problem(
-        &app.post(
-            &format!("/api/v1/time-off/{days_id}/deny"),
-            Some(&m),
-            json!({}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        None,
-    );
+    // The note is optional, and so is the body: a decided request is a conflict either way.
+    for body in [Some(json!({})), None] {
+        assert_problem(
+            &app.call(
+                reqwest::Method::POST,
+                &format!("/api/v1/time-off/{days_id}/deny"),
+                Some(&m),
+                body,
+            )
+            .await,
+            StatusCode::CONFLICT,
+            None,
+        );
+    }
     let long_note = "x".repeat(501);
-    assert_problem(
-        &app.post(
+    let long = app
+        .post(
             &format!("/api/v1/time-off/{hours_id}/deny"),
             Some(&m),
             json!({"note": long_note}),
         )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some("note"),
-    );
+        .await;
+    assert_problem(&long, StatusCode::UNPROCESSABLE_ENTITY, Some("note"));
+    assert_eq!(long.body["detail"], "note: must be at most 500 characters");
     let denied = app
         .post(
             &format!("/api/v1/time-off/{hours_id}/deny"),
