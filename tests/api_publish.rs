@@ -221,6 +221,19 @@ async fn publish_and_deliver(kind: Kind) {
         StatusCode::UNPROCESSABLE_ENTITY,
         Some("to"),
     );
+    // Only the years the service plans in (2000 to 2200), up to the last day chrono knows.
+    for (query, field) in [
+        ("from=%2B262142-12-31", "from"),
+        ("from=2026-03-01&to=%2B262142-12-31", "to"),
+        ("from=-0001-01-01&to=-0001-01-02", "from"),
+    ] {
+        assert_problem(
+            &app.get(&format!("/api/v1/me/shifts?{query}"), Some(&agent))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(field),
+        );
+    }
     assert_problem(
         &app.get("/api/v1/me/shifts", Some(&m)).await,
         StatusCode::FORBIDDEN,
