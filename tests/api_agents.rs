@@ -199,6 +199,22 @@ both_backends!(
             )
             .await;
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("weekly[0].end"));
+        // Dated exceptions lie in the years the service plans (2000 to 2200).
+        for date in ["0001-01-01", "9999-12-31"] {
+            let far = json!({"weekly": [], "exceptions": [{"date": date}]});
+            let r = app
+                .put(
+                    &format!("/api/v1/agents/{me}/availability"),
+                    Some(&my_token),
+                    far,
+                )
+                .await;
+            assert_problem(
+                &r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("exceptions[0].date"),
+            );
+        }
 
         // Another agent's record, availability and the agent list are off limits.
         for (method, path) in [

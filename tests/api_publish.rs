@@ -221,6 +221,19 @@ async fn publish_and_deliver(kind: Kind) {
         StatusCode::UNPROCESSABLE_ENTITY,
         Some("to"),
     );
+    // Only the years the service plans in (2000 to 2200), up to the last day chrono knows.
+    for (query, field) in [
+        ("from=%2B262142-12-31", "from"),
+        ("from=2026-03-01&to=%2B262142-12-31", "to"),
+        ("from=-0001-01-01&to=-0001-01-02", "from"),
+    ] {
+        assert_problem(
+            &app.get(&format!("/api/v1/me/shifts?{query}"), Some(&agent))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(field),
+        );
+    }
     assert_problem(
         &app.get("/api/v1/me/shifts", Some(&m)).await,
         StatusCode::FORBIDDEN,
@@ -600,4 +613,221 @@ async fn handed_over_shifts_survive_republishing_sqlite() {
 #[actix_web::test]
 async fn handed_over_shifts_survive_republishing_postgres() {
     handed_over_shifts_survive_republishing(Kind::Postgres).await;
+}
+
+/// An agent in Stockholm who speaks `languages`, available Monday to Saturday 07:00-19:00.
+fn stockholm_agent(name: &str, email: &str, languages: &[&str]) -> Value {
+    let windows: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat"]
+        .iter()
+        .map(|d| json!({"weekday": d, "start": "07:00", "end": "19:00"}))
+        .collect();
+    let languages: Vec<Value> = languages
+        .iter()
+        .map(|l| json!({"language": l, "proficiency": "native"}))
+        .collect();
+    json!({"name": name, "email": email, "time_zone": "Europe/Stockholm", "languages": languages,
+        "contract": {"min_hours_per_week": 0, "max_hours_per_week": 40, "max_shifts_per_week": 5,
+                     "min_rest_hours": 11, "max_consecutive_days": 5},
+        "availability": {"weekly": windows}})
+}
+
+async fn solve_schedule(app: &TestApp, m: &str, body: Value) -> Value {
+    let r = app.post("/api/v1/schedules", Some(m), body).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    common::roster::wait_solved(app, m, r.body["id"].as_str().unwrap()).await
+}
+
+/// A published shift as the database holds it: (id, agent, queues served, status, sequence).
+type Held = (String, String, Vec<String>, String, i32);
+
+fn held_between(app: &TestApp, from: &str, to: &str) -> Vec<Held> {
+    use chatroster::db::schema::shifts as s;
+    let at = |t: &str| {
+        DateTime::parse_from_rfc3339(t)
+            .unwrap()
+            .with_timezone(&Utc)
+            .naive_utc()
+    };
+    let mut conn = app.pool.get().unwrap();
+    let rows: Vec<(String, Option<String>, String, String, i32)> = s::table
+        .filter(s::start_at.ge(at(from)))
+        .filter(s::start_at.lt(at(to)))
+        .filter(s::agent_id.is_not_null())
+        .select((s::id, s::agent_id, s::queue_ids, s::status, s::sequence))
+        .load(&mut *conn)
+        .unwrap();
+    rows.into_iter()
+        .map(|(id, agent, queues, status, sequence)| {
+            let queues: Vec<String> = serde_json::from_str(&queues).unwrap();
+            (id, agent.unwrap(), queues, status, sequence)
+        })
+        .collect()
+}
+
+async fn publication_recipients(app: &TestApp, m: &str, publication: &str) -> BTreeSet<String> {
+    let r = app
+        .get(
+            &format!("/api/v1/outbox?publication_id={publication}&limit=200"),
+            Some(m),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["recipient"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Two schedules whose periods share a Monday: one for the English and Swedish queues, published
+/// first, then one for the Swedish queue alone. Publishing the second replaces only shifts that
+/// serve nothing but Swedish; English shifts stay, and their agents get no mail.
+async fn publishing_one_queue_keeps_the_others(kind: Kind) {
+    let Some(app) = common::spawn_with(kind, |c| c.workers = 1).await else {
+        return;
+    };
+    let m = app.manager_token().await;
+    let swedish = seed(&app, &m).await;
+    let english = common::roster::add_queue(&app, &m, "English chat", "en-GB").await;
+    for (name, email, languages) in [
+        ("English 0", "en0@example.com", &["en"][..]),
+        ("English 1", "en1@example.com", &["en"][..]),
+        ("Both", "both@example.com", &["sv", "en"][..]),
+    ] {
+        let r = app
+            .post(
+                "/api/v1/agents",
+                Some(&m),
+                stockholm_agent(name, email, languages),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
+    let ids = agent_ids_by_email(&app, &m).await;
+
+    // The week of Monday 9 March for both queues, published.
+    let both = solve_schedule(
+        &app,
+        &m,
+        json!({"from": "2026-03-09", "weeks": 1, "queue_ids": [&english, &swedish],
+               "time_limit_seconds": 10}),
+    )
+    .await;
+    let both_id = both["id"].as_str().unwrap().to_string();
+    let first = app
+        .post(
+            &format!("/api/v1/schedules/{both_id}/publish"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+    // Monday 9 March in Stockholm, where the two periods meet.
+    let (monday, tuesday) = ("2026-03-08T23:00:00Z", "2026-03-09T23:00:00Z");
+    let before = held_between(&app, monday, tuesday);
+    let (swedish_only, serving_english): (Vec<Held>, Vec<Held>) = before
+        .into_iter()
+        .partition(|h| h.2.iter().all(|q| *q == swedish));
+    assert!(
+        !serving_english.is_empty(),
+        "the first roster has English shifts on the shared Monday"
+    );
+
+    // The Swedish week from Tuesday 3 March ends with that Monday.
+    let sv_week = solve_schedule(
+        &app,
+        &m,
+        json!({"from": "2026-03-03", "weeks": 1, "queue_ids": [&swedish], "time_limit_seconds": 10}),
+    )
+    .await;
+    let sv_id = sv_week["id"].as_str().unwrap().to_string();
+    let roster = sv_week["roster"]["shifts"].as_array().unwrap();
+    assert!(!roster.is_empty());
+    let instant = |v: &Value| v.as_str().unwrap().parse::<DateTime<Utc>>().unwrap();
+    // The solve left the English shifts it will not replace free: nobody is rostered over them.
+    use chatroster::db::schema::shifts as s;
+    for (id, agent, ..) in &serving_english {
+        let mut conn = app.pool.get().unwrap();
+        let (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime) = s::table
+            .find(id)
+            .select((s::start_at, s::end_at))
+            .first(&mut *conn)
+            .unwrap();
+        for shift in roster.iter().filter(|x| x["agent_id"] == json!(agent)) {
+            assert!(
+                instant(&shift["end_utc"]) <= start.and_utc()
+                    || instant(&shift["start_utc"]) >= end.and_utc(),
+                "{shift} overlaps the kept shift {id}"
+            );
+        }
+    }
+
+    // A shift of another queue published for a rostered agent after the solve: publishing the
+    // roster over it is refused, naming the roster's shift and the published one, and changes nothing.
+    let (index, taken) = roster
+        .iter()
+        .enumerate()
+        .find(|(_, x)| instant(&x["start_utc"]) < instant(&json!(monday)))
+        .expect("a Swedish shift before the shared Monday");
+    let mut other = common::published_shift(
+        taken["agent_id"].as_str().unwrap(),
+        &english,
+        taken["start_utc"].as_str().unwrap(),
+        taken["end_utc"].as_str().unwrap(),
+    );
+    other.schedule_id = Some(both_id.clone());
+    chatroster::db::shifts::insert_all(&mut app.pool.get().unwrap(), &[other.clone()]).unwrap();
+    let path = format!("/api/v1/schedules/{sv_id}/publish");
+    let refused = app.post(&path, Some(&m), json!({})).await;
+    assert_problem(
+        &refused,
+        StatusCode::CONFLICT,
+        Some(&format!("shifts[{index}]")),
+    );
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(detail.contains(&other.id), "{detail}");
+    assert!(detail.contains("English chat"), "{detail}");
+    let outbox = app.get("/api/v1/outbox?limit=200", Some(&m)).await;
+    assert_eq!(outbox.body["total"], json!(first.body["agents_notified"]));
+    diesel::update(s::table.find(&other.id))
+        .set(s::status.eq("cancelled"))
+        .execute(&mut *app.pool.get().unwrap())
+        .unwrap();
+
+    let second = app.post(&path, Some(&m), json!({})).await;
+    assert_eq!(second.status, StatusCode::CREATED, "{:?}", second.body);
+    let after = held_between(&app, monday, tuesday);
+    for kept in &serving_english {
+        assert!(after.contains(kept), "{kept:?} changed: {after:?}");
+    }
+    // Only Swedish-only shifts of the first roster were cancelled.
+    let cancelled: Vec<&Held> = after
+        .iter()
+        .filter(|h| h.3 == "cancelled" && h.1 != other.agent_id.clone().unwrap())
+        .collect();
+    assert!(cancelled
+        .iter()
+        .all(|h| swedish_only.iter().any(|s| s.0 == h.0)));
+    // Agents who speak no Swedish hear nothing of the Swedish week.
+    let publication = second.body["publication_id"].as_str().unwrap();
+    let mailed = publication_recipients(&app, &m, publication).await;
+    assert_eq!(
+        mailed.len() as u64,
+        second.body["agents_notified"].as_u64().unwrap()
+    );
+    for email in ["en0@example.com", "en1@example.com"] {
+        assert!(!mailed.contains(email), "{email} was mailed: {mailed:?}");
+        assert!(ids.contains_key(email));
+    }
+}
+
+#[actix_web::test]
+async fn publishing_one_queue_keeps_the_others_sqlite() {
+    publishing_one_queue_keeps_the_others(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn publishing_one_queue_keeps_the_others_postgres() {
+    publishing_one_queue_keeps_the_others(Kind::Postgres).await;
 }

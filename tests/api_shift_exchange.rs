@@ -257,6 +257,18 @@ both_backends!(
             )
             .await;
         assert_eq!(rejected.body["status"], "rejected", "{:?}", rejected.body);
+        // The note is optional, and so is the body: a decided swap is a conflict either way.
+        assert_problem(
+            &app.call(
+                reqwest::Method::POST,
+                &format!("/api/v1/shift-offers/{second}/reject"),
+                Some(&o.m),
+                None,
+            )
+            .await,
+            StatusCode::CONFLICT,
+            None,
+        );
         assert_eq!(shift(&app, &tue).agent_id.as_deref(), Some(ana.as_str()));
         let third = app
             .post(
@@ -297,10 +309,11 @@ both_backends!(
             .await;
         let leave = leave.body["id"].as_str().unwrap().to_string();
         let ok = app
-            .post(
+            .call(
+                reqwest::Method::POST,
                 &format!("/api/v1/time-off/{leave}/approve"),
                 Some(&o.m),
-                json!({}),
+                None,
             )
             .await;
         assert_eq!(ok.status, StatusCode::OK, "{:?}", ok.body);
@@ -417,6 +430,11 @@ both_backends!(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("note"),
         );
+        let long = app
+            .post(&resolve, Some(&o.m), json!({"note": "x".repeat(501)}))
+            .await;
+        assert_problem(&long, StatusCode::UNPROCESSABLE_ENTITY, Some("note"));
+        assert_eq!(long.body["detail"], "note: must be at most 500 characters");
         let done = app
             .post(&resolve, Some(&o.m), json!({"note": "Bo covers Tuesday"}))
             .await;
@@ -447,9 +465,26 @@ both_backends!(
     |app: TestApp| async move {
         let o = org(&app).await;
         let post = |start: &str, end: &str, mode: &str| json!({"queue_id": o.queue, "start_utc": start, "end_utc": end, "mode": mode});
+        let monday = |time: &str| format!("{}T{time}Z", &mon().0[..10]);
         for (body, status, field) in [
             (
                 post(mon().1, mon().0, "first_come"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "end_utc",
+            ),
+            (
+                post("9999-12-31T12:00:00Z", "9999-12-31T20:00:00Z", "first_come"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "start_utc",
+            ),
+            // 47 seconds, off the quarter hours every shift starts and ends on.
+            (
+                post(&monday("08:07:13"), &monday("08:08:00"), "first_come"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "start_utc",
+            ),
+            (
+                post(&monday("08:00:00"), &monday("08:45:00"), "first_come"),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "end_utc",
             ),

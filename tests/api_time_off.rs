@@ -4,7 +4,7 @@
 mod common;
 
 use chatroster::db;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use common::{assert_problem, mail, published_shift as shift, queue_body, roster, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -21,19 +21,14 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
     let queue = q.body["id"].as_str().unwrap().to_string();
     let (agent, token) = app.agent_with_token(&m, "ana@example.com").await;
     let (_, other) = app.agent_with_token(&m, "bo@example.com").await;
+    // Next year's end of December and its new year, whenever the suite runs: an agent asks only
+    // for time off still to come.
+    let year = Utc::now().year() + 1;
+    let dec = |day: &str| format!("{year}-12-{day}");
+    let next = |month_day: &str| format!("{}-{month_day}", year + 1);
     // Ana lives in Manila; 28-29 December local is 27 Dec 16:00Z to 29 Dec 16:00Z.
-    let overlapping = shift(
-        &agent,
-        &queue,
-        "2026-12-28T06:00:00Z",
-        "2026-12-28T14:00:00Z",
-    );
-    let outside = shift(
-        &agent,
-        &queue,
-        "2026-12-30T06:00:00Z",
-        "2026-12-30T14:00:00Z",
-    );
+    let overlapping = shift(&agent, &queue, &dec("28T06:00:00Z"), &dec("28T14:00:00Z"));
+    let outside = shift(&agent, &queue, &dec("30T06:00:00Z"), &dec("30T14:00:00Z"));
     db::shifts::insert_all(
         &mut app.pool.get().unwrap(),
         &[overlapping.clone(), outside],
@@ -42,26 +37,84 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
 
     for (body, field) in [
         (
-            json!({"start": "28.12.2026", "end": "2026-12-29", "reason": "x"}),
+            json!({"start": "28.12.2026", "end": dec("29"), "reason": "x"}),
             "start",
         ),
         (
-            json!({"start": "2026-12-29", "end": "2026-12-28", "reason": "x"}),
+            json!({"start": dec("29"), "end": dec("28"), "reason": "x"}),
             "end",
         ),
         (
-            json!({"start": "2026-12-28", "end": "2026-12-29T10:00", "reason": "x"}),
+            json!({"start": dec("28"), "end": dec("29T10:00"), "reason": "x"}),
             "end",
         ),
         (
-            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": " "}),
+            json!({"start": dec("28"), "end": dec("29"), "reason": " "}),
             "reason",
+        ),
+        // Only the years 2000 to 2200 are planned in.
+        (
+            json!({"start": "-0001-01-01", "end": "-0001-01-02", "reason": "x"}),
+            "start",
+        ),
+        (
+            json!({"start": "9999-12-31", "end": "+10000-01-01", "reason": "x"}),
+            "start",
+        ),
+        (
+            json!({"start": dec("28"), "end": "+10000-01-01", "reason": "x"}),
+            "end",
+        ),
+        (
+            json!({"start": "+10000-01-01T08:00", "end": "+10000-01-01T09:00", "reason": "x"}),
+            "start",
+        ),
+        (
+            json!({"start": "0001-01-01", "end": "0001-01-01", "reason": "x"}),
+            "start",
+        ),
+        // Time off that has already ended plans nothing.
+        (
+            json!({"start": format!("{}-03-02", year - 2), "end": format!("{}-03-04", year - 2),
+                   "reason": "x"}),
+            "end",
         ),
     ] {
         let r = app.post("/api/v1/me/time-off", Some(&token), body).await;
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some(field));
     }
-    let no_reason = json!({"start": "2026-12-28", "end": "2026-12-29"});
+    // An hour the clocks skip: the last Sunday of March, 02:00-03:00 in Stockholm.
+    let mut sven = common::agent_body("Sven", "sven@example.com");
+    sven["time_zone"] = json!("Europe/Stockholm");
+    let sven = app.post("/api/v1/agents", Some(&m), sven).await;
+    let sven_id = sven.body["id"].as_str().unwrap();
+    app.put(
+        &format!("/api/v1/agents/{sven_id}/password"),
+        Some(&m),
+        json!({"password": common::PASSWORD}),
+    )
+    .await;
+    let sven = app.login("sven@example.com", common::PASSWORD).await;
+    let spring = (25..=31)
+        .rev()
+        .filter_map(|d| chrono::NaiveDate::from_ymd_opt(year, 3, d))
+        .find(|d| d.weekday() == chrono::Weekday::Sun)
+        .unwrap();
+    let skipped = app
+        .post(
+            "/api/v1/me/time-off",
+            Some(&sven),
+            json!({"start": format!("{spring}T02:30"), "end": format!("{spring}T03:00"), "reason": "x"}),
+        )
+        .await;
+    assert_problem(&skipped, StatusCode::UNPROCESSABLE_ENTITY, Some("start"));
+    let detail = skipped.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("the clocks move forward from 02:00 to 03:00"),
+        "{detail}"
+    );
+
+    let no_reason = json!({"start": dec("28"), "end": dec("29")});
     assert_problem(
         &app.post("/api/v1/me/time-off", Some(&token), no_reason)
             .await,
@@ -72,7 +125,7 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         &app.post(
             "/api/v1/me/time-off",
             Some(&m),
-            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": "x"}),
+            json!({"start": dec("28"), "end": dec("29"), "reason": "x"}),
         )
         .await,
         StatusCode::FORBIDDEN,
@@ -83,12 +136,12 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         .post(
             "/api/v1/me/time-off",
             Some(&token),
-            json!({"start": "2026-12-28", "end": "2026-12-29", "reason": "Family visit"}),
+            json!({"start": dec("28"), "end": dec("29"), "reason": "Family visit"}),
         )
         .await;
     assert_eq!(days.status, StatusCode::CREATED, "{:?}", days.body);
-    assert_eq!(days.body["start_utc"], "2026-12-27T16:00:00Z");
-    assert_eq!(days.body["end_utc"], "2026-12-29T16:00:00Z");
+    assert_eq!(days.body["start_utc"], json!(dec("27T16:00:00Z")));
+    assert_eq!(days.body["end_utc"], json!(dec("29T16:00:00Z")));
     assert_eq!(days.body["time_zone"], "Asia/Manila");
     assert_eq!(days.body["status"], "pending");
     let days_id = days.body["id"].as_str().unwrap().to_string();
@@ -96,7 +149,7 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         .post(
             "/api/v1/me/time-off",
             Some(&token),
-            json!({"start": "2027-01-04T08:00", "end": "2027-01-04T12:00", "reason": "Dentist"}),
+            json!({"start": next("01-04T08:00"), "end": next("01-04T12:00"), "reason": "Dentist"}),
         )
         .await;
     assert_eq!(hours.status, StatusCode::CREATED, "{:?}", hours.body);
@@ -105,7 +158,7 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         .post(
             "/api/v1/me/time-off",
             Some(&token),
-            json!({"start": "2027-02-01", "end": "2027-02-01", "reason": "Moving"}),
+            json!({"start": next("02-01"), "end": next("02-01"), "reason": "Moving"}),
         )
         .await;
     let third_id = third.body["id"].as_str().unwrap().to_string();
@@ -197,27 +250,30 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
         .collect();
     assert_eq!(reported.len(), 1, "{:?}", approved.body);
     assert_eq!(reported[0]["id"], json!(overlapping.id));
-    assert_problem(
-        &app.post(
-            &format!("/api/v1/time-off/{days_id}/deny"),
-            Some(&m),
-            json!({}),
-        )
-        .await,
-        StatusCode::CONFLICT,
-        None,
-    );
+    // The note is optional, and so is the body: a decided request is a conflict either way.
+    for body in [Some(json!({})), None] {
+        assert_problem(
+            &app.call(
+                reqwest::Method::POST,
+                &format!("/api/v1/time-off/{days_id}/deny"),
+                Some(&m),
+                body,
+            )
+            .await,
+            StatusCode::CONFLICT,
+            None,
+        );
+    }
     let long_note = "x".repeat(501);
-    assert_problem(
-        &app.post(
+    let long = app
+        .post(
             &format!("/api/v1/time-off/{hours_id}/deny"),
             Some(&m),
             json!({"note": long_note}),
         )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some("note"),
-    );
+        .await;
+    assert_problem(&long, StatusCode::UNPROCESSABLE_ENTITY, Some("note"));
+    assert_eq!(long.body["detail"], "note: must be at most 500 characters");
     let denied = app
         .post(
             &format!("/api/v1/time-off/{hours_id}/deny"),
@@ -245,7 +301,7 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
     );
     assert!(approved_mail
         .text
-        .contains("2026-12-28 to 2026-12-29 (Asia/Manila)"));
+        .contains(&format!("{} to {} (Asia/Manila)", dec("28"), dec("29"))));
     assert!(approved_mail.text.contains("Enjoy"));
     assert!(approved_mail.html.contains("<strong>approved</strong>"));
     assert!(
@@ -278,6 +334,27 @@ async fn agent_id(app: &TestApp, m: &str, email: &str) -> String {
     r.body["items"][0]["id"].as_str().unwrap().to_string()
 }
 
+/// A pending request of a Stockholm agent for the local days 2 to 4 March 2026, made in February.
+fn pending_course(agent: &str) -> db::time_off::TimeOffRow {
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap();
+    db::time_off::TimeOffRow {
+        id: db::new_id(),
+        agent_id: agent.into(),
+        start_at: at("2026-03-01 23:00"),
+        end_at: at("2026-03-04 23:00"),
+        start_local: "2026-03-02".into(),
+        end_local: "2026-03-04".into(),
+        time_zone: "Europe/Stockholm".into(),
+        reason: "Course".into(),
+        status: "pending".into(),
+        decision_note: None,
+        decided_by: None,
+        decided_at: None,
+        created_at: at("2026-02-16 09:00"),
+        updated_at: at("2026-02-16 09:00"),
+    }
+}
+
 async fn solver_respects_approved_time_off(app: TestApp) {
     let m = app.manager_token().await;
     roster::seed(&app, &m).await;
@@ -292,20 +369,16 @@ async fn solver_respects_approved_time_off(app: TestApp) {
         )
         .await;
         let token = app.login(email, common::PASSWORD).await;
-        let r = app
-            .post(
-                "/api/v1/me/time-off",
-                Some(&token),
-                json!({"start": "2026-03-02", "end": "2026-03-04", "reason": "Course"}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+        // The planning week lies in the past by now, and an agent asks only for time off still to
+        // come: the request stands as it was made before that week, waiting for a decision.
+        let days = json!({"start": "2026-03-02", "end": "2026-03-04", "reason": "Course"});
+        let late = app.post("/api/v1/me/time-off", Some(&token), days).await;
+        assert_problem(&late, StatusCode::UNPROCESSABLE_ENTITY, Some("end"));
+        let request = pending_course(&id);
+        db::time_off::insert(&mut app.pool.get().unwrap(), &request).unwrap();
         let approve = app
             .post(
-                &format!(
-                    "/api/v1/time-off/{}/approve",
-                    r.body["id"].as_str().unwrap()
-                ),
+                &format!("/api/v1/time-off/{}/approve", request.id),
                 Some(&m),
                 json!({}),
             )

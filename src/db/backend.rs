@@ -184,7 +184,7 @@ pub fn insert_outbox(conn: &mut DbConnection, rows: &[super::outbox::OutboxRow])
     Ok(())
 }
 
-/// Bulk-inserts published shifts (12 columns a row) in multi-row statements.
+/// Bulk-inserts published shifts (14 columns a row) in multi-row statements.
 pub fn insert_shifts(conn: &mut DbConnection, rows: &[super::shifts::ShiftRow]) -> DbResult<()> {
     use super::schema::shifts;
     match conn {

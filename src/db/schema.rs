@@ -216,6 +216,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         handed_over_from -> Nullable<Text>,
+        queue_ids -> Text,
     }
 }
 

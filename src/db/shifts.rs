@@ -27,6 +27,8 @@ pub struct ShiftRow {
     pub updated_at: NaiveDateTime,
     /// The agent the roster gave this shift to, once a swap handed it to someone else.
     pub handed_over_from: Option<String>,
+    /// JSON list of every queue the shift serves; `queue_id` is the one it serves most.
+    pub queue_ids: String,
 }
 
 /// A break inside a shift, UTC.
@@ -52,6 +54,20 @@ impl ShiftRow {
     pub fn is_active(&self) -> bool {
         self.status == "active"
     }
+
+    /// Every queue the shift serves; at least its main queue.
+    pub fn served_queues(&self) -> Vec<String> {
+        let mut served: Vec<String> = serde_json::from_str(&self.queue_ids).unwrap_or_default();
+        if !served.contains(&self.queue_id) {
+            served.push(self.queue_id.clone());
+        }
+        served
+    }
+}
+
+/// The JSON a shift stores in `queue_ids`.
+pub fn queue_ids_json(queues: &[String]) -> String {
+    serde_json::to_string(queues).unwrap_or_else(|_| "[]".into())
 }
 
 pub fn insert_all(conn: &mut DbConnection, rows: &[ShiftRow]) -> DbResult<()> {
@@ -88,6 +104,22 @@ pub fn for_agent(
         .filter(shifts::end_at.gt(from))
         .select(ShiftRow::as_select())
         .order((shifts::start_at, shifts::id))
+        .load(conn)?)
+}
+
+/// Every active held shift that overlaps `[from, to)`, by agent then start.
+pub fn active_overlapping(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> DbResult<Vec<ShiftRow>> {
+    Ok(shifts::table
+        .filter(shifts::agent_id.is_not_null())
+        .filter(shifts::status.eq("active"))
+        .filter(shifts::start_at.lt(to))
+        .filter(shifts::end_at.gt(from))
+        .select(ShiftRow::as_select())
+        .order((shifts::agent_id, shifts::start_at, shifts::id))
         .load(conn)?)
 }
 

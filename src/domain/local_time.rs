@@ -4,7 +4,7 @@
 //! and an ambiguous fall-back time takes its first occurrence, so a local range is never dropped.
 
 use super::agent::Availability;
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// A half-open UTC range `[start, end)`.
@@ -37,6 +37,19 @@ pub fn to_utc(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
             zone.from_local_datetime(&candidate).earliest()
         })
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// The local times a spring-forward gap skips, `[first skipped, first after)`, when `local` is one of
+/// them; `None` when `local` exists in `zone`.
+pub fn gap_around(zone: Tz, local: NaiveDateTime) -> Option<(NaiveDateTime, NaiveDateTime)> {
+    if zone.from_local_datetime(&local).earliest().is_some() {
+        return None;
+    }
+    let after = to_utc(zone, local)?;
+    let before = after - chrono::Duration::seconds(1);
+    let offset = |t: DateTime<Utc>| zone.offset_from_utc_datetime(&t.naive_utc()).fix();
+    let naive = after.naive_utc();
+    Some((naive + offset(before), naive + offset(after)))
 }
 
 /// The UTC instant `minutes` after local midnight of `date` (1440 is the next midnight).
@@ -216,6 +229,16 @@ mod tests {
             zone,
             Span::new(t("2026-03-09T03:00:00Z"), t("2026-03-09T09:00:00Z"))
         ));
+    }
+
+    #[test]
+    fn a_gap_is_named_by_the_local_times_it_skips() {
+        let zone = chrono_tz::Europe::Stockholm;
+        let day = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        let at = |h, m| day.and_hms_opt(h, m, 0).unwrap();
+        assert_eq!(gap_around(zone, at(2, 30)), Some((at(2, 0), at(3, 0))));
+        assert_eq!(gap_around(zone, at(3, 0)), None);
+        assert_eq!(gap_around(zone, at(1, 59)), None);
     }
 
     #[test]

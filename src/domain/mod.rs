@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod assignment;
 pub mod calendar;
+pub mod dates;
 pub mod email;
 pub mod forecast;
 pub mod history;

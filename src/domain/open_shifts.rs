@@ -1,7 +1,56 @@
 //! Open shifts from a roster's uncovered hours, and the order in which claimants are awarded one.
 
+use super::dates::check_instant;
 use super::local_time::Span;
+use super::validation::ValidationErrors;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+
+/// Open shifts start and end on a quarter hour: queues plan in 15- or 30-minute intervals and every
+/// zone's offset is a whole number of quarter hours, so the times are round in every agent's clock.
+pub const GRID_MINUTES: i64 = 15;
+/// The shortest open shift a manager posts by hand: an hour, the shortest piece length a schedule's
+/// uncovered hours are cut into.
+pub const MIN_MINUTES: i64 = 60;
+/// The longest open shift.
+pub const MAX_HOURS: i64 = 12;
+
+/// Checks the times of an open shift posted by hand at `now`: in the supported years, on the
+/// quarter-hour grid, an hour to twelve hours long, and starting in the future.
+pub fn check_span(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Span, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let on_grid = |t: DateTime<Utc>| {
+        t.timestamp().rem_euclid(GRID_MINUTES * 60) == 0 && t.timestamp_subsec_nanos() == 0
+    };
+    for (field, t) in [("start_utc", start), ("end_utc", end)] {
+        if errors.collect(field, check_instant(t)).is_some() && !on_grid(t) {
+            errors.add(
+                field,
+                "must fall on a quarter hour (:00, :15, :30 or :45, no seconds)",
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if end <= start {
+        errors.add("end_utc", "must be after start_utc");
+    } else if end - start < Duration::minutes(MIN_MINUTES) {
+        errors.add("end_utc", "an open shift lasts at least an hour");
+    } else if end - start > Duration::hours(MAX_HOURS) {
+        errors.add(
+            "end_utc",
+            format!("an open shift lasts at most {MAX_HOURS} hours"),
+        );
+    }
+    if start <= now {
+        errors.add("start_utc", "must be in the future");
+    }
+    errors.finish(|| Some(Span::new(start, end)))
+}
 
 /// Cuts the uncovered hours of one queue into shifts: for each level `k` of missing agents, every
 /// contiguous run of intervals short by at least `k` becomes pieces of `piece_minutes` (the last piece
@@ -76,6 +125,43 @@ pub fn rank(mut claims: Vec<Claimant>) -> Vec<Claimant> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posted_open_shifts_are_whole_quarter_hours_of_one_to_twelve_hours() {
+        let now = t("2026-12-07T10:00:00Z");
+        let fields = |a: &str, b: &str| -> Vec<String> {
+            check_span(t(a), t(b), now)
+                .err()
+                .map(|e| e.0.into_iter().map(|f| f.field).collect())
+                .unwrap_or_default()
+        };
+        assert!(fields("2026-12-19T08:00:00Z", "2026-12-19T16:00:00Z").is_empty());
+        assert!(fields("2026-12-19T08:15:00Z", "2026-12-19T09:15:00Z").is_empty());
+        assert_eq!(
+            fields("2026-12-19T08:07:13Z", "2026-12-19T08:08:00Z"),
+            ["start_utc", "end_utc"]
+        );
+        assert_eq!(
+            fields("2026-12-19T08:00:00Z", "2026-12-19T08:45:00Z"),
+            ["end_utc"]
+        );
+        assert_eq!(
+            fields("2026-12-19T08:00:00Z", "2026-12-19T20:15:00Z"),
+            ["end_utc"]
+        );
+        assert_eq!(
+            fields("2026-12-19T08:00:00Z", "2026-12-19T08:00:00Z"),
+            ["end_utc"]
+        );
+        assert_eq!(
+            fields("2026-12-07T09:00:00Z", "2026-12-07T12:00:00Z"),
+            ["start_utc"]
+        );
+        assert_eq!(
+            fields("9999-12-31T12:00:00Z", "9999-12-31T20:00:00Z"),
+            ["start_utc", "end_utc"]
+        );
+    }
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

@@ -184,7 +184,7 @@ impl DatedException {
     pub fn parse(dto: &ExceptionDto) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let date = match NaiveDate::parse_from_str(dto.date.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
+            Ok(d) => errors.collect("date", super::dates::check_date(d)),
             Err(_) => {
                 errors.add(
                     "date",
@@ -308,5 +308,20 @@ mod tests {
         assert_eq!(whole_day.start, None);
         dto.date = "2026-02-30".into();
         assert!(DatedException::parse(&dto).is_err());
+    }
+
+    #[test]
+    fn exception_dates_lie_in_the_supported_years() {
+        for date in ["0001-01-01", "9999-12-31", "1999-12-31", "2201-01-01"] {
+            let dto = ExceptionDto {
+                date: date.into(),
+                start: None,
+                end: None,
+                available: false,
+                note: None,
+            };
+            let errors = DatedException::parse(&dto).unwrap_err();
+            assert_eq!(errors.0[0].field, "date", "{date}");
+        }
     }
 }

@@ -11,6 +11,7 @@ use crate::domain::calendar::local::{
     day_start_utc, render_rows, total_hours, ShiftRow as LocalRow,
 };
 use crate::domain::calendar::{AgentInfo, Shift};
+use crate::domain::dates::check_date;
 use crate::domain::validation::ValidationErrors;
 use crate::domain::weekly::parse_date;
 use crate::plan::publishing::{queue_labels, to_calendar, PRODUCT_ID};
@@ -79,12 +80,15 @@ pub struct MyShifts {
 
 fn parse_range(range: &ShiftRange, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let mut errors = ValidationErrors::new();
+    // Dates outside the supported years are refused before any date arithmetic, which would
+    // overflow at chrono's last day.
+    let date = |raw: &str| parse_date(raw).and_then(check_date);
     let from = match &range.from {
-        Some(raw) => errors.collect("from", parse_date(raw)),
+        Some(raw) => errors.collect("from", date(raw)),
         None => Some(today),
     };
     let to = match (&range.to, from) {
-        (Some(raw), _) => errors.collect("to", parse_date(raw)),
+        (Some(raw), _) => errors.collect("to", date(raw)),
         (None, Some(from)) => Some(from + Duration::days(14)),
         (None, None) => None,
     };

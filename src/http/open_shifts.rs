@@ -14,7 +14,7 @@ use crate::db::shift_requests::{self as requests, OpenShiftRow};
 use crate::db::shifts::ShiftRow;
 use crate::db::{self, DbConnection};
 use crate::domain::local_time::Span;
-use crate::domain::open_shifts::{rank, uncovered_pieces, Claimant};
+use crate::domain::open_shifts::{check_span, rank, uncovered_pieces, Claimant};
 use crate::domain::scheduler::Roster;
 use crate::domain::validation::ValidationErrors;
 use crate::email::agent_notices::{self as notices, local_range, ShiftChange};
@@ -97,6 +97,7 @@ fn open_row(queue_id: &str, span: Span, schedule_id: Option<&str>) -> ShiftRow {
         created_at: t,
         updated_at: t,
         handed_over_from: None,
+        queue_ids: db::shifts::queue_ids_json(&[queue_id.to_string()]),
     }
 }
 
@@ -104,8 +105,9 @@ fn open_row(queue_id: &str, span: Span, schedule_id: Option<&str>) -> ShiftRow {
 #[serde(deny_unknown_fields)]
 pub struct OpenShiftInput {
     pub queue_id: String,
+    /// In the future, on a quarter hour (`08:15:00Z`).
     pub start_utc: DateTime<Utc>,
-    /// After the start, at most 12 hours later.
+    /// On a quarter hour, one to 12 hours after the start.
     pub end_utc: DateTime<Utc>,
     /// `first_come` (default) or `ranked`.
     #[serde(default)]
@@ -126,27 +128,16 @@ pub async fn post_open_shift(
     auth.require_manager()?;
     let input = body.into_inner();
     let mut errors = ValidationErrors::new();
+    let span = errors.collect("", check_span(input.start_utc, input.end_utc, Utc::now()));
     let mode = errors.collect("", parse_mode(input.mode.as_deref()));
-    if input.end_utc <= input.start_utc {
-        errors.add("end_utc", "must be after start_utc");
-    } else if input.end_utc - input.start_utc > chrono::Duration::hours(12) {
-        errors.add("end_utc", "an open shift lasts at most 12 hours");
-    }
-    if input.start_utc <= Utc::now() {
-        errors.add("start_utc", "must be in the future");
-    }
-    let mode = errors.finish(|| mode)?;
+    let (span, mode) = errors.finish(|| Some((span?, mode?)))?;
     let manager = auth.user.id.clone();
     let out = run_db(&state, move |c| {
         c.transaction::<_, ApiError, _>(|c| {
             crate::db::backend::begin_write(c)?;
             db::queues::get(c, &input.queue_id)
                 .map_err(|e| missing("queue", &input.queue_id)(e).with_field("queue_id"))?;
-            let row = open_row(
-                &input.queue_id,
-                Span::new(input.start_utc, input.end_utc),
-                None,
-            );
+            let row = open_row(&input.queue_id, span, None);
             let mut opened = requests::insert_open(c, std::slice::from_ref(&row), mode, &manager)?;
             let open = opened.pop().ok_or_else(ApiError::internal)?;
             view(c, &mut QueueCache::default(), open, &row, true)

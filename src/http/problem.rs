@@ -247,6 +247,10 @@ impl From<crate::plan::PlanError> for ApiError {
             PlanError::Stale(detail) => {
                 Self::new(StatusCode::PRECONDITION_FAILED, detail).with_field("If-Match")
             }
+            PlanError::Conflict { field, detail } => Self {
+                field,
+                ..Self::conflict(detail)
+            },
         }
     }
 }

@@ -25,7 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(post, path = "/api/v1/schedules/{id}/publish", tag = "publishing", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 201, body = PublishOutcome), (status = 404, body = Problem),
-              (status = 409, body = Problem, description = "the schedule is not solved")))]
+              (status = 409, body = Problem,
+               description = "the schedule is not solved, or its roster overlaps published shifts it would keep")))]
 #[post("/schedules/{id}/publish")]
 pub async fn publish_schedule(
     state: web::Data<AppState>,

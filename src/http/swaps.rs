@@ -6,7 +6,7 @@
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
-use super::time_off::{own_agent, parse_note, DecisionInput};
+use super::time_off::{decision_note, own_agent, DecisionInput};
 use super::{run_db, AppState};
 use crate::auth::Role;
 use crate::db::queues::QueueCache;
@@ -17,7 +17,7 @@ use crate::domain::assignment::Violation;
 use crate::domain::validation::ValidationErrors;
 use crate::email::agent_notices::{self as notices, local_range, ShiftChange};
 use crate::plan::assignment::{recipient, violations};
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
@@ -332,18 +332,20 @@ pub async fn take_offer(
 /// Approves a requested swap (managers only): the taker is checked again, gets the shift, and both
 /// agents are emailed.
 #[utoipa::path(post, path = "/api/v1/shift-offers/{id}/approve", tag = "self-service", security(("bearer" = [])),
-    request_body = DecisionInput,
-    responses((status = 200, body = OfferView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    request_body(content = Option<DecisionInput>, description = "optional", content_type = "application/json"),
+    responses((status = 200, body = OfferView), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)))]
 #[post("/shift-offers/{id}/approve")]
 pub async fn approve_offer(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<DecisionInput>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
-    let note = parse_note(body.note.as_deref())?;
+    let note = decision_note(&req, payload, &state).await?;
     let manager = auth.user.id.clone();
     let domain = state.config.mail_domain();
     let id = id.into_inner();
@@ -369,18 +371,20 @@ pub async fn approve_offer(
 
 /// Rejects a requested swap (managers only); the holder keeps the shift.
 #[utoipa::path(post, path = "/api/v1/shift-offers/{id}/reject", tag = "self-service", security(("bearer" = [])),
-    request_body = DecisionInput,
-    responses((status = 200, body = OfferView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    request_body(content = Option<DecisionInput>, description = "optional", content_type = "application/json"),
+    responses((status = 200, body = OfferView), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)))]
 #[post("/shift-offers/{id}/reject")]
 pub async fn reject_offer(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<DecisionInput>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
-    let note = parse_note(body.note.as_deref())?;
+    let note = decision_note(&req, payload, &state).await?;
     let manager = auth.user.id.clone();
     let id = id.into_inner();
     let out = run_db(&state, move |c| {

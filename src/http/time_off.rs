@@ -2,6 +2,7 @@
 //! emailed either way, through the outbox in the decision's transaction.
 
 use super::auth::Authenticated;
+use super::body::optional_json;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -11,7 +12,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::time_off::{TimeOffInput, TimeOffSpec};
 use crate::domain::validation::{text, ValidationErrors};
 use crate::email::agent_notices::{self as notices, TimeOffDecision};
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::Connection;
 use serde::{Deserialize, Serialize};
@@ -134,7 +135,7 @@ pub async fn request_time_off(
     let row = run_db(&state, move |c| {
         let agent = db::agents::get(c, &agent_id).map_err(missing("agent", &agent_id))?;
         let zone = agent.spec.time_zone;
-        let spec = TimeOffSpec::parse(&input, zone.tz())?;
+        let spec = TimeOffSpec::parse(&input, zone.tz(), Utc::now())?;
         let t = db::now();
         let row = TimeOffRow {
             id: db::new_id(),
@@ -258,11 +259,23 @@ pub struct DecisionInput {
 /// Validates an optional note of up to 500 characters.
 pub(crate) fn parse_note(note: Option<&str>) -> Result<Option<String>, ValidationErrors> {
     match note {
-        Some(n) if !n.trim().is_empty() => text(n, 500)
-            .map(Some)
-            .map_err(|e| ValidationErrors::single("note", e.to_string())),
+        Some(n) if !n.trim().is_empty() => {
+            let mut errors = ValidationErrors::new();
+            let note = errors.collect("note", text(n, 500));
+            errors.finish(|| note.map(Some))
+        }
         _ => Ok(None),
     }
+}
+
+/// The note of a manager's decision. The body is optional: no body means no note, as `{}` does.
+pub(crate) async fn decision_note(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+) -> Result<Option<String>, ApiError> {
+    let input: DecisionInput = optional_json(req, payload, state.config.max_json_bytes).await?;
+    Ok(parse_note(input.note.as_deref())?)
 }
 
 /// The outcome of a decision: the request, and for an approval the agent's published active shifts
@@ -329,11 +342,11 @@ async fn decide_request(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: String,
-    body: web::Json<DecisionInput>,
+    (req, payload): (HttpRequest, web::Payload),
     approve: bool,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
-    let note = parse_note(body.note.as_deref())?;
+    let note = decision_note(&req, payload, &state).await?;
     let manager = auth.user.id.clone();
     let domain = state.config.mail_domain();
     let view = run_db(&state, move |c| {
@@ -346,30 +359,34 @@ async fn decide_request(
 /// Approves a pending request (managers only). The scheduler never places a shift in approved time
 /// off; already published shifts it overlaps are listed for reassignment.
 #[utoipa::path(post, path = "/api/v1/time-off/{id}/approve", tag = "self-service", security(("bearer" = [])),
-    request_body = DecisionInput,
-    responses((status = 200, body = DecisionView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    request_body(content = Option<DecisionInput>, description = "optional", content_type = "application/json"),
+    responses((status = 200, body = DecisionView), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-off/{id}/approve")]
 pub async fn approve_time_off(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<DecisionInput>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    decide_request(state, auth, id.into_inner(), body, true).await
+    decide_request(state, auth, id.into_inner(), (req, payload), true).await
 }
 
 /// Denies a pending request with an optional note (managers only).
 #[utoipa::path(post, path = "/api/v1/time-off/{id}/deny", tag = "self-service", security(("bearer" = [])),
-    request_body = DecisionInput,
-    responses((status = 200, body = DecisionView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    request_body(content = Option<DecisionInput>, description = "optional", content_type = "application/json"),
+    responses((status = 200, body = DecisionView), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 415, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-off/{id}/deny")]
 pub async fn deny_time_off(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<DecisionInput>,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    decide_request(state, auth, id.into_inner(), body, false).await
+    decide_request(state, auth, id.into_inner(), (req, payload), false).await
 }

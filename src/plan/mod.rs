@@ -30,6 +30,12 @@ pub enum PlanError {
     /// The client's `If-Match` names a revision the data is no longer at.
     #[error("{0}")]
     Stale(String),
+    /// The request clashes with the stored state; `field` names what clashes, when something does.
+    #[error("{detail}")]
+    Conflict {
+        field: Option<String>,
+        detail: String,
+    },
 }
 
 // Lets services run their work inside `Connection::transaction`.

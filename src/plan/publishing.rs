@@ -11,7 +11,7 @@ use crate::domain::calendar::diff::{changes, Changes};
 use crate::domain::calendar::email::render_schedule;
 use crate::domain::calendar::ics::{calendar, Method};
 use crate::domain::calendar::local::render_rows;
-use crate::domain::calendar::reconcile::{reconcile, Planned, Reconciled};
+use crate::domain::calendar::reconcile::{reconcile, Planned, Reconciled, Scope};
 use crate::domain::calendar::{AgentInfo, Shift};
 use crate::domain::scheduler::Roster;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -47,8 +47,10 @@ pub fn queue_labels(c: &mut DbConnection) -> Result<QueueLabels, DbError> {
         .collect())
 }
 
-/// Publishes schedule `schedule_id` (it must be solved). Re-publishing, or publishing another
-/// schedule for an overlapping period, emails only the agents whose shifts changed, saying what changed.
+/// Publishes schedule `schedule_id` (it must be solved). Its roster replaces the published shifts in
+/// its scope (see [`Scope::replaces`]) and must not overlap any other shift of the same agent.
+/// Re-publishing, or publishing another schedule for an overlapping period, emails only the agents
+/// whose shifts changed, saying what changed.
 pub fn publish(
     conn: &mut DbConnection,
     schedule_id: &str,
@@ -60,10 +62,13 @@ pub fn publish(
         crate::db::backend::begin_write(c)?;
         let schedule = db::schedules::get(c, schedule_id)?;
         if schedule.status != "solved" {
-            return Err(PlanError::Db(DbError::Conflict(format!(
-                "schedule is {}; only a solved schedule can be published",
-                schedule.status
-            ))));
+            return Err(PlanError::Conflict {
+                field: None,
+                detail: format!(
+                    "the schedule is {}; only a solved schedule can be published",
+                    schedule.status
+                ),
+            });
         }
         let roster: Roster = schedule
             .roster
@@ -75,25 +80,47 @@ pub fn publish(
         let (start, end) = super::scheduling::period_bounds(&schedule, &roster);
         let (period_start, period_end) = (start.naive_utc(), end.naive_utc());
         let queues = queue_labels(c)?;
-        let default_queue: Vec<String> =
+        let schedule_queues: Vec<String> =
             serde_json::from_str(&schedule.queue_ids).unwrap_or_default();
+        let scope = Scope {
+            start,
+            end,
+            queues: schedule_queues.iter().cloned().collect(),
+        };
 
+        // Published shifts the roster replaces, and those it must not overlap: every active shift
+        // of the period or reaching into the time the roster's shifts take.
+        let reach_start = roster
+            .shifts
+            .iter()
+            .map(|s| s.start_utc)
+            .fold(start, Ord::min);
+        let reach_end = roster.shifts.iter().map(|s| s.end_utc).fold(end, Ord::max);
+        let mut existing: BTreeMap<String, Vec<ShiftRow>> = BTreeMap::new();
+        let mut kept: BTreeMap<String, Vec<ShiftRow>> = BTreeMap::new();
         // Shifts handed over by a swap or claimed as open shifts are detached from any schedule: they
         // keep their holder, and the roster's shift they came from is not given back to its first
         // holder.
-        let mut existing: BTreeMap<String, Vec<ShiftRow>> = BTreeMap::new();
         let mut handed_over: BTreeSet<(String, NaiveDateTime, NaiveDateTime)> = BTreeSet::new();
-        for row in db::shifts::starting_between(c, period_start, period_end)? {
-            if row.schedule_id.is_none() {
-                if let (true, Some(from)) = (row.is_active(), row.handed_over_from.clone()) {
-                    handed_over.insert((from, row.start_at, row.end_at));
-                }
-            } else if let Some(agent) = row.agent_id.clone() {
+        let held =
+            db::shifts::active_overlapping(c, reach_start.naive_utc(), reach_end.naive_utc())?;
+        for row in held {
+            let Some(agent) = row.agent_id.clone() else {
+                continue;
+            };
+            if let (None, Some(from)) = (&row.schedule_id, &row.handed_over_from) {
+                handed_over.insert((from.clone(), row.start_at, row.end_at));
+            }
+            if replaced(&scope, &row) {
                 existing.entry(agent).or_default().push(row);
+            } else {
+                kept.entry(agent).or_default().push(row);
             }
         }
         let mut planned: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
-        for s in &roster.shifts {
+        let mut served: HashMap<(String, DateTime<Utc>), Vec<String>> = HashMap::new();
+        let mut conflicts = Vec::new();
+        for (index, s) in roster.shifts.iter().enumerate() {
             let key = (
                 s.agent_id.clone(),
                 s.start_utc.naive_utc(),
@@ -102,10 +129,23 @@ pub fn publish(
             if handed_over.contains(&key) {
                 continue;
             }
-            let queue_id = primary_queue(s).or_else(|| default_queue.first().cloned());
+            let queue_id = primary_queue(s).or_else(|| schedule_queues.first().cloned());
             let Some((queue_name, language)) = queue_id.as_ref().and_then(|q| queues.get(q)) else {
                 continue;
             };
+            let clash = kept.get(&s.agent_id).and_then(|rows| {
+                rows.iter()
+                    .find(|r| r.start_utc() < s.end_utc && s.start_utc < r.end_utc())
+            });
+            if let Some(other) = clash {
+                conflicts.push((index, overlap_detail(index, s, other, &scope, &queues)));
+                continue;
+            }
+            let queue_id = queue_id.unwrap_or_default();
+            served.insert(
+                (s.agent_id.clone(), s.start_utc),
+                served_queues(s, &queue_id),
+            );
             planned
                 .entry(s.agent_id.clone())
                 .or_default()
@@ -115,8 +155,23 @@ pub fn publish(
                     queue_name: queue_name.clone(),
                     language: language.clone(),
                     breaks: s.breaks.iter().map(|b| (b.start_utc, b.end_utc)).collect(),
-                    queue_id: queue_id.unwrap_or_default(),
+                    queue_id,
                 });
+        }
+        if let Some((index, _)) = conflicts.first() {
+            let listed: Vec<&str> = conflicts.iter().take(3).map(|(_, d)| d.as_str()).collect();
+            let more = match conflicts.len() {
+                n if n > 3 => format!(" (and {} more)", n - 3),
+                _ => String::new(),
+            };
+            return Err(PlanError::Conflict {
+                field: Some(format!("shifts[{index}]")),
+                detail: format!(
+                    "the roster overlaps published shifts that publishing it would keep: {}{more}; \
+                     re-solve the schedule (a solve leaves those shifts free) or move these shifts",
+                    listed.join("; ")
+                ),
+            });
         }
         let agent_ids: BTreeSet<String> = existing.keys().chain(planned.keys()).cloned().collect();
         let agents = load_agents(c, &agent_ids)?;
@@ -163,6 +218,7 @@ pub fn publish(
                 .collect();
             let new = planned.remove(agent_id).unwrap_or_default();
             let result = reconcile(zone, &old, &new, db::new_id);
+            record_served(c, agent_id, &result.unchanged, &old_rows, &served)?;
             if !result.has_changes() {
                 outcome.agents_unchanged += 1;
                 continue;
@@ -176,7 +232,7 @@ pub fn publish(
                 publication_id: &publication_id,
                 now,
             };
-            store_changes(c, &result, &old_rows, &ctx, &mut inserts)?;
+            store_changes(c, &result, &old_rows, &ctx, &served, &mut inserts)?;
             messages.push(schedule_message(
                 agent, &old, &result, &label, &ctx, config,
             )?);
@@ -197,6 +253,85 @@ struct RowContext<'a> {
     schedule_id: &'a str,
     publication_id: &'a str,
     now: NaiveDateTime,
+}
+
+/// Whether publishing for `scope` replaces the published shift `row` (see [`Scope::replaces`]).
+pub fn replaced(scope: &Scope, row: &ShiftRow) -> bool {
+    scope.replaces(
+        row.schedule_id.is_some(),
+        row.start_utc(),
+        &row.served_queues(),
+    )
+}
+
+/// Every queue the agent serves during the shift, the main one first.
+fn served_queues(shift: &crate::domain::scheduler::ShiftOut, main: &str) -> Vec<String> {
+    let mut queues = vec![main.to_string()];
+    for interval in &shift.intervals {
+        for q in &interval.serving {
+            if !queues.contains(&q.queue_id) {
+                queues.push(q.queue_id.clone());
+            }
+        }
+    }
+    queues
+}
+
+/// Says which roster shift meets which kept shift, and why publishing keeps that one.
+fn overlap_detail(
+    index: usize,
+    shift: &crate::domain::scheduler::ShiftOut,
+    kept: &ShiftRow,
+    scope: &Scope,
+    queues: &QueueLabels,
+) -> String {
+    let at = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M").to_string();
+    let why = if kept.schedule_id.is_none() {
+        "it was handed over by a swap or claimed as an open shift"
+    } else if kept.start_utc() < scope.start || kept.start_utc() >= scope.end {
+        "it starts outside the schedule's period"
+    } else {
+        "it also serves a queue outside the schedule"
+    };
+    let queue = queues
+        .get(&kept.queue_id)
+        .map_or(kept.queue_id.as_str(), |(name, _)| name.as_str());
+    format!(
+        "shifts[{index}] of agent {} ({} to {} UTC) overlaps published shift {} ({} to {} UTC, {queue}), \
+         which stays because {why}",
+        shift.agent_id,
+        at(shift.start_utc),
+        at(shift.end_utc),
+        kept.id,
+        at(kept.start_utc()),
+        at(kept.end_utc()),
+    )
+}
+
+/// Brings the served queues of shifts that stay as they are up to date: nobody is told, but the next
+/// publication's scope reads them.
+fn record_served(
+    c: &mut DbConnection,
+    agent_id: &str,
+    unchanged: &[Shift],
+    old_rows: &[ShiftRow],
+    served: &HashMap<(String, DateTime<Utc>), Vec<String>>,
+) -> Result<(), PlanError> {
+    for shift in unchanged {
+        let (Some(row), Some(queues)) = (
+            old_rows.iter().find(|r| r.id == shift.id),
+            served.get(&(agent_id.to_string(), shift.start)),
+        ) else {
+            continue;
+        };
+        let json = db::shifts::queue_ids_json(queues);
+        if row.queue_ids != json {
+            let mut row = row.clone();
+            row.queue_ids = json;
+            db::shifts::update(c, &row)?;
+        }
+    }
+    Ok(())
 }
 
 /// The queue the agent serves most during the shift; the email and calendar name it.
@@ -268,9 +403,17 @@ fn store_changes(
     result: &Reconciled,
     old_rows: &[ShiftRow],
     ctx: &RowContext<'_>,
+    served: &HashMap<(String, DateTime<Utc>), Vec<String>>,
     inserts: &mut Vec<ShiftRow>,
 ) -> Result<(), PlanError> {
     let by_id: HashMap<&str, &ShiftRow> = old_rows.iter().map(|r| (r.id.as_str(), r)).collect();
+    let served_json = |shift: &Shift, main: &str| {
+        let queues = served
+            .get(&(ctx.agent_id.to_string(), shift.start))
+            .cloned()
+            .unwrap_or_else(|| vec![main.to_string()]);
+        db::shifts::queue_ids_json(&queues)
+    };
     for (shift, queue_id) in &result.inserted {
         inserts.push(ShiftRow {
             id: shift.id.clone(),
@@ -286,6 +429,7 @@ fn store_changes(
             created_at: ctx.now,
             updated_at: ctx.now,
             handed_over_from: None,
+            queue_ids: served_json(shift, queue_id),
         });
     }
     let changed = result
@@ -310,6 +454,7 @@ fn store_changes(
         .into();
         if let Some(q) = queue_id {
             row.queue_id = q.clone();
+            row.queue_ids = served_json(shift, q);
             row.schedule_id = Some(ctx.schedule_id.to_string());
         }
         row.publication_id = Some(ctx.publication_id.to_string());

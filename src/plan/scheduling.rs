@@ -4,6 +4,7 @@
 use super::requirements::{queue_requirements, WhatIf};
 use super::PlanError;
 use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
+use crate::domain::calendar::reconcile::Scope;
 use crate::domain::scheduler::{
     self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, PriorShift, Problem,
     Queue, ShiftTemplate, SolveOptions, UtcRange, Weights, Workload,
@@ -181,6 +182,37 @@ fn add_approved_time_off(
                 end: to.and_utc(),
             });
         }
+    }
+    Ok(())
+}
+
+/// Published shifts that publishing this schedule would keep (another queue's plan, a swap, a claimed
+/// open shift, or a shift starting outside the period) are time the agent is taken, with their rest
+/// either side as between two rostered shifts: the roster never meets them, so it can be published
+/// beside them.
+fn add_kept_shifts(
+    conn: &mut DbConnection,
+    agents: &mut [Agent],
+    scope: &Scope,
+) -> Result<(), PlanError> {
+    // A roster's last shift may run past the period's end into a shift published after it.
+    let reach = scope.end + chrono::Duration::days(1);
+    let held = db::shifts::active_overlapping(conn, scope.start.naive_utc(), reach.naive_utc())?;
+    for row in held
+        .iter()
+        .filter(|r| !super::publishing::replaced(scope, r))
+    {
+        let Some(agent) = agents
+            .iter_mut()
+            .find(|a| row.agent_id.as_deref() == Some(a.id.as_str()))
+        else {
+            continue;
+        };
+        let rest = chrono::Duration::minutes((agent.contract.min_rest_hours * 60.0).round() as i64);
+        agent.time_off.push(UtcRange {
+            start: row.start_utc() - rest,
+            end: row.end_utc() + rest,
+        });
     }
     Ok(())
 }
@@ -379,6 +411,12 @@ pub fn build_problem(
         .map(to_scheduler_agent)
         .collect();
     add_approved_time_off(conn, &mut agents, start, weeks)?;
+    let scope = Scope {
+        start,
+        end: start + chrono::Duration::weeks(i64::from(weeks)),
+        queues: queues.iter().map(|q| q.id.clone()).collect(),
+    };
+    add_kept_shifts(conn, &mut agents, &scope)?;
     let history = published_history(conn, &agents, start)?;
     let problem = Problem {
         period: Period {

@@ -376,6 +376,7 @@ pub fn published_shift(agent: &str, queue: &str, start: &str, end: &str) -> Shif
         created_at: db::now(),
         updated_at: db::now(),
         handed_over_from: None,
+        queue_ids: db::shifts::queue_ids_json(&[queue.to_string()]),
     }
 }
 

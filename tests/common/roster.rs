@@ -19,12 +19,48 @@ pub const AGENT_EMAILS: [&str; 4] = [
 /// A Swedish queue open on weekdays 08-18 Stockholm time with eight weeks of history, and four
 /// Swedish-speaking agents in Stockholm, Manila and São Paulo. Returns the queue id.
 pub async fn seed(app: &TestApp, m: &str) -> String {
-    let mut body = queue_body("Swedish chat", "sv-SE", "Europe/Stockholm");
+    let id = add_queue(app, m, "Swedish chat", "sv-SE").await;
+    for (i, zone) in [
+        "Europe/Stockholm",
+        "Europe/Stockholm",
+        "Asia/Manila",
+        "America/Sao_Paulo",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let (start, end) = match *zone {
+            "Asia/Manila" => ("14:00", "24:00"),
+            "America/Sao_Paulo" => ("04:00", "14:00"),
+            _ => ("07:00", "19:00"),
+        };
+        let windows: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat"]
+            .iter()
+            .map(|d| json!({"weekday": d, "start": start, "end": end}))
+            .collect();
+        let agent = json!({"name": format!("Agent {i}"), "email": format!("a{i}@example.com"), "time_zone": zone,
+            "languages": [{"language": "sv", "proficiency": "native"}],
+            "contract": {"min_hours_per_week": 0, "max_hours_per_week": 40, "max_shifts_per_week": 5,
+                         "min_rest_hours": 11, "max_consecutive_days": 5},
+            "availability": {"weekly": windows}});
+        assert_eq!(
+            app.post("/api/v1/agents", Some(m), agent).await.status,
+            StatusCode::CREATED
+        );
+    }
+    id
+}
+
+/// A queue in Stockholm open on weekdays 08-18 with eight weeks of history up to 2026-03-02, so
+/// that schedules from then on have requirements. Returns its id.
+pub async fn add_queue(app: &TestApp, m: &str, name: &str, language: &str) -> String {
+    let mut body = queue_body(name, language, "Europe/Stockholm");
     body["opening_hours"] = json!([{"weekday": "mon", "start": "08:00", "end": "18:00"},
         {"weekday": "tue", "start": "08:00", "end": "18:00"}, {"weekday": "wed", "start": "08:00", "end": "18:00"},
         {"weekday": "thu", "start": "08:00", "end": "18:00"}, {"weekday": "fri", "start": "08:00", "end": "18:00"}]);
     body["shrinkage"] = json!(0.0);
     let q = app.post("/api/v1/queues", Some(m), body).await;
+    assert_eq!(q.status, StatusCode::CREATED, "{:?}", q.body);
     let id = q.body["id"].as_str().unwrap().to_string();
     let mut spec = SyntheticSpec::new(
         chrono_tz::Europe::Stockholm,
@@ -59,34 +95,6 @@ pub async fn seed(app: &TestApp, m: &str) -> String {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    for (i, zone) in [
-        "Europe/Stockholm",
-        "Europe/Stockholm",
-        "Asia/Manila",
-        "America/Sao_Paulo",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let (start, end) = match *zone {
-            "Asia/Manila" => ("14:00", "24:00"),
-            "America/Sao_Paulo" => ("04:00", "14:00"),
-            _ => ("07:00", "19:00"),
-        };
-        let windows: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat"]
-            .iter()
-            .map(|d| json!({"weekday": d, "start": start, "end": end}))
-            .collect();
-        let agent = json!({"name": format!("Agent {i}"), "email": format!("a{i}@example.com"), "time_zone": zone,
-            "languages": [{"language": "sv", "proficiency": "native"}],
-            "contract": {"min_hours_per_week": 0, "max_hours_per_week": 40, "max_shifts_per_week": 5,
-                         "min_rest_hours": 11, "max_consecutive_days": 5},
-            "availability": {"weekly": windows}});
-        assert_eq!(
-            app.post("/api/v1/agents", Some(m), agent).await.status,
-            StatusCode::CREATED
-        );
-    }
     id
 }
 

@@ -8,6 +8,29 @@
 use super::Shift;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use std::collections::BTreeSet;
+
+/// What one publication decides on: its schedule's period and queues.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub queues: BTreeSet<String>,
+}
+
+impl Scope {
+    /// Whether publishing replaces a published shift starting at `start` that serves `served`.
+    /// `scheduled` is false for a shift handed over by a swap or claimed as an open shift: it has
+    /// left the plan and stays with its holder. A shift that also serves a queue outside the scope
+    /// belongs to that queue's plan too, so a schedule for fewer queues leaves it alone.
+    pub fn replaces(&self, scheduled: bool, start: DateTime<Utc>, served: &[String]) -> bool {
+        scheduled
+            && self.start <= start
+            && start < self.end
+            && !served.is_empty()
+            && served.iter().all(|q| self.queues.contains(q))
+    }
+}
 
 /// A shift as the new roster has it, before it has an id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +167,31 @@ mod tests {
             n += 1;
             format!("new-{n}")
         }
+    }
+
+    #[test]
+    fn a_scope_replaces_only_scheduled_shifts_of_its_period_and_queues() {
+        let scope = Scope {
+            start: utc(2026, 12, 7, 23, 0),
+            end: utc(2026, 12, 14, 23, 0),
+            queues: ["sv".to_string()].into_iter().collect(),
+        };
+        let sv = ["sv".to_string()];
+        let sv_en = ["sv".to_string(), "en".to_string()];
+        let monday = utc(2026, 12, 8, 7, 0);
+        assert!(scope.replaces(true, monday, &sv));
+        assert!(!scope.replaces(true, monday, &sv_en), "also serves English");
+        assert!(!scope.replaces(true, monday, &["en".to_string()]));
+        assert!(!scope.replaces(false, monday, &sv), "handed over");
+        assert!(
+            !scope.replaces(true, utc(2026, 12, 14, 23, 0), &sv),
+            "after the period"
+        );
+        assert!(
+            !scope.replaces(true, utc(2026, 12, 7, 22, 0), &sv),
+            "before it"
+        );
+        assert!(!scope.replaces(true, monday, &[]));
     }
 
     #[test]
