@@ -199,7 +199,7 @@ both_backends!(
             )
             .await;
         assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("weekly[0].end"));
-        // Dated exceptions lie in the years the service plans (2000 to 2200).
+        // Dated exceptions lie in the years the service plans (2000 to 2199).
         for date in ["0001-01-01", "9999-12-31"] {
             let far = json!({"weekly": [], "exceptions": [{"date": date}]});
             let r = app

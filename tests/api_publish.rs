@@ -221,7 +221,7 @@ async fn publish_and_deliver(kind: Kind) {
         StatusCode::UNPROCESSABLE_ENTITY,
         Some("to"),
     );
-    // Only the years the service plans in (2000 to 2200), up to the last day chrono knows.
+    // Only the years the service plans in (2000 to 2199), up to the last day chrono knows.
     for (query, field) in [
         ("from=%2B262142-12-31", "from"),
         ("from=2026-03-01&to=%2B262142-12-31", "to"),

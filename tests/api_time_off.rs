@@ -52,7 +52,7 @@ async fn requests_decisions_and_mail(app: TestApp, sink: chatroster::email::sink
             json!({"start": dec("28"), "end": dec("29"), "reason": " "}),
             "reason",
         ),
-        // Only the years 2000 to 2200 are planned in.
+        // Only the years 2000 to 2199 are planned in.
         (
             json!({"start": "-0001-01-01", "end": "-0001-01-02", "reason": "x"}),
             "start",

@@ -1,4 +1,4 @@
-//! The calendar the service accepts: local dates and instants in the years 2000 to 2200.
+//! The calendar the service accepts: local dates and instants in the years 2000 to 2199.
 //!
 //! Instants are stored as UTC `TIMESTAMP`s. SQLite keeps those as text and compares them as text,
 //! which orders them right only for four-digit years (`-0001` sorts before `0001`, `+10000` before
@@ -11,7 +11,9 @@ use super::validation::ValidationErrors;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 pub const FIRST_YEAR: i32 = 2000;
-pub const LAST_YEAR: i32 = 2200;
+pub const LAST_YEAR: i32 = 2199;
+/// The supported years, for checks that report their own field and wording.
+pub const YEARS: std::ops::RangeInclusive<i32> = FIRST_YEAR..=LAST_YEAR;
 
 fn within(year: i32) -> Result<(), ValidationErrors> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&year) {
@@ -42,7 +44,8 @@ mod tests {
     fn the_window_holds_its_bounds_and_nothing_beyond() {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
         assert!(check_date(day(2000, 1, 1)).is_ok());
-        assert!(check_date(day(2200, 12, 31)).is_ok());
+        assert!(check_date(day(2199, 12, 31)).is_ok());
+        assert!(check_date(day(2200, 1, 1)).is_err());
         for y in [-1, 0, 1, 1999, 2201, 9999, 10_000] {
             assert!(check_date(day(y, 6, 1)).is_err(), "{y}");
         }

@@ -37,7 +37,7 @@ impl IntervalLength {
 
 /// The UTC years history rows may fall in. A forecast starts at most a day after its history and
 /// reaches at most 12 weeks further, so every instant it computes stays far from chrono's limits.
-pub const HISTORY_YEARS: RangeInclusive<i32> = 2000..=2199;
+pub const HISTORY_YEARS: RangeInclusive<i32> = crate::domain::dates::YEARS;
 
 /// One history row: one queue interval, optionally split by contact reason.
 ///
