@@ -165,6 +165,21 @@ both_backends!(
             StatusCode::BAD_REQUEST,
             Some("colour"),
         );
+        // A value of the wrong type is named by its path in the body, nested ones included.
+        let mut float = queue_body("Bad", "en", "UTC");
+        float["interval_minutes"] = json!(30.5);
+        assert_problem(
+            &app.post("/api/v1/queues", Some(&m), float).await,
+            StatusCode::BAD_REQUEST,
+            Some("interval_minutes"),
+        );
+        let mut nested = queue_body("Bad", "en", "UTC");
+        nested["opening_hours"] = json!([{"weekday": "mon", "start": 8, "end": "18:00"}]);
+        assert_problem(
+            &app.post("/api/v1/queues", Some(&m), nested).await,
+            StatusCode::BAD_REQUEST,
+            Some("opening_hours[0].start"),
+        );
         let text = app
             .client
             .post(app.url("/api/v1/queues"))

@@ -2,6 +2,7 @@
 //! and change its own availability, and sees nothing of other agents.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -153,7 +154,7 @@ pub async fn list_agents(
 pub async fn create_agent(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<AgentInput>,
+    body: ApiJson<AgentInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let spec = AgentSpec::parse(&body)?;
@@ -201,7 +202,7 @@ pub async fn update_agent(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<AgentInput>,
+    body: ApiJson<AgentInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let mut spec = AgentSpec::parse(&body)?;
@@ -277,7 +278,7 @@ pub async fn put_availability(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<AvailabilityInput>,
+    body: ApiJson<AvailabilityInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     auth.require_self_or_manager(&id)?;
@@ -331,7 +332,7 @@ pub async fn put_preferences(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<ShiftPreferencesDto>,
+    body: ApiJson<ShiftPreferencesDto>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     auth.require_self_or_manager(&id)?;
@@ -360,7 +361,7 @@ pub async fn set_agent_password(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<SetPassword>,
+    body: ApiJson<SetPassword>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let hash = password::hash(&body.password)

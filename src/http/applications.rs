@@ -3,6 +3,7 @@
 //! pipeline, the last move hiring the applicant as an agent. Agents see nothing of it.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -345,7 +346,7 @@ pub async fn move_application_route(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<MoveRequest>,
+    body: ApiJson<MoveRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let body = body.into_inner();

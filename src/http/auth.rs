@@ -1,5 +1,6 @@
 //! Sign-in, sign-out, the current user, and the extractor that guards every non-public route.
 
+use super::body::ApiJson;
 use super::problem::{ApiError, Problem};
 use super::{run_db, AppState};
 use crate::auth::{password, token, Role};
@@ -125,7 +126,7 @@ const WRONG_CREDENTIALS: &str = "email or password is wrong";
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: ApiJson<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     // Too long to be an account's: the same answer as any wrong pair, before any hashing.
@@ -198,7 +199,7 @@ pub struct ChangePassword {
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<ChangePassword>,
+    body: ApiJson<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let new_hash = password::hash(&body.new_password).map_err(|e| {

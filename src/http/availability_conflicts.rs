@@ -3,6 +3,7 @@
 //! resolves the conflict.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::time_off::{parse_note, ShiftBrief};
@@ -119,7 +120,7 @@ pub async fn resolve_conflict(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<ResolveInput>,
+    body: ApiJson<ResolveInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let note = parse_note(Some(&body.note))?

@@ -1,6 +1,7 @@
 //! Forecasts, backtests and staffing requirements of a queue, and the stateless forecast.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db;
@@ -31,11 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             // Integrations send whole series: a larger body limit than the API default.
             web::resource("/forecast")
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(STATELESS_MAX_BYTES)
-                        .error_handler(super::json_error),
-                )
+                .app_data(super::body::JsonLimit(STATELESS_MAX_BYTES))
                 .route(web::post().to(stateless_forecast)),
         );
 }
@@ -280,7 +277,7 @@ pub async fn queue_backtest_handler(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<BacktestRequest>,
+    body: ApiJson<BacktestRequest>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let defaults = BacktestSpec::default();
@@ -338,7 +335,7 @@ pub struct StatelessForecastRequest {
               (status = 422, body = Problem)))]
 pub async fn stateless_forecast(
     _auth: Authenticated,
-    body: web::Json<StatelessForecastRequest>,
+    body: ApiJson<StatelessForecastRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let view = web::block(move || -> Result<ForecastView, ApiError> {

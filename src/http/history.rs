@@ -1,6 +1,7 @@
 //! `/api/v1/queues/{id}/history` (contact history upload and listing) and `/api/v1/special-days`.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -418,7 +419,7 @@ fn parse_special_day(
 pub async fn create_special_day(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<SpecialDayInput>,
+    body: ApiJson<SpecialDayInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let input = body.into_inner();

@@ -30,7 +30,7 @@ pub mod time_off;
 
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
-use actix_web::{error, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use problem::ApiError;
 use std::sync::Arc;
 
@@ -57,79 +57,43 @@ where
 
 /// Registers every route and the extractor configs that turn malformed input into problems.
 pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
-    cfg.app_data(
-        web::JsonConfig::default()
-            .limit(max_json_bytes)
-            .error_handler(json_error),
-    )
-    .app_data(
-        web::QueryConfig::default().error_handler(|e, _| {
+    cfg.app_data(body::JsonLimit(max_json_bytes))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
             ApiError::bad_request(format!("invalid query string: {e}")).into()
-        }),
-    )
-    .app_data(
-        web::PathConfig::default()
-            .error_handler(|e, _| ApiError::not_found(format!("invalid path: {e}")).into()),
-    )
-    .service(health::healthz)
-    .service(health::readyz)
-    .configure(me::public_routes)
-    .service(
-        web::scope("/api/v1")
-            .service(openapi::document)
-            .configure(auth::routes)
-            .configure(queues::routes)
-            .configure(agents::routes)
-            .configure(jobs::routes)
-            .configure(staffing::routes)
-            .configure(history::routes)
-            .configure(forecast::routes)
-            .configure(solve::routes)
-            .configure(schedules::routes)
-            .configure(schedule_edits::routes)
-            .configure(publishing::routes)
-            .configure(me::routes)
-            .configure(sign_in::routes)
-            .configure(time_off::routes)
-            .configure(availability_conflicts::routes)
-            .configure(swaps::routes)
-            .configure(open_shifts::routes)
-            .configure(postings::routes)
-            .configure(my_application::routes)
-            .configure(applications::routes)
-            .configure(hiring_needs::routes),
-    )
-    .default_service(web::to(not_found));
-}
-
-pub(crate) fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> error::Error {
-    use actix_web::http::StatusCode;
-    let api = match &err {
-        error::JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("request body of {length} bytes exceeds the limit of {limit} bytes"),
-        ),
-        error::JsonPayloadError::Overflow { limit } => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("request body exceeds the limit of {limit} bytes"),
-        ),
-        error::JsonPayloadError::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the body as JSON with 'Content-Type: application/json'",
-        ),
-        error::JsonPayloadError::Deserialize(e) => malformed_json(e),
-        other => ApiError::bad_request(format!("unreadable request body: {other}")),
-    };
-    api.into()
-}
-
-/// A body serde could not read: 400, naming the field when serde does.
-pub(crate) fn malformed_json(e: &serde_json::Error) -> ApiError {
-    let detail = format!("malformed JSON body: {e}");
-    match crate::domain::validation::named_field(&e.to_string()) {
-        Some(field) => ApiError::bad_request(detail).with_field(field),
-        None => ApiError::bad_request(detail),
-    }
+        }))
+        .app_data(
+            web::PathConfig::default()
+                .error_handler(|e, _| ApiError::not_found(format!("invalid path: {e}")).into()),
+        )
+        .service(health::healthz)
+        .service(health::readyz)
+        .configure(me::public_routes)
+        .service(
+            web::scope("/api/v1")
+                .service(openapi::document)
+                .configure(auth::routes)
+                .configure(queues::routes)
+                .configure(agents::routes)
+                .configure(jobs::routes)
+                .configure(staffing::routes)
+                .configure(history::routes)
+                .configure(forecast::routes)
+                .configure(solve::routes)
+                .configure(schedules::routes)
+                .configure(schedule_edits::routes)
+                .configure(publishing::routes)
+                .configure(me::routes)
+                .configure(sign_in::routes)
+                .configure(time_off::routes)
+                .configure(availability_conflicts::routes)
+                .configure(swaps::routes)
+                .configure(open_shifts::routes)
+                .configure(postings::routes)
+                .configure(my_application::routes)
+                .configure(applications::routes)
+                .configure(hiring_needs::routes),
+        )
+        .default_service(web::to(not_found));
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {

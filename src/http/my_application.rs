@@ -3,6 +3,7 @@
 //! personal data erased. A key shows only the one application it was issued for.
 
 use super::applications::{languages, windows, LanguageView, WindowView};
+use super::body::ApiJson;
 use super::problem::{ApiError, Problem};
 use super::{run_db, AppState};
 use crate::db::recruiting::applications::{self as apps, ApplicationRow};
@@ -126,7 +127,7 @@ pub struct Confirmed {
 #[post("/applications/confirm")]
 pub async fn confirm(
     state: web::Data<AppState>,
-    body: web::Json<ConfirmRequest>,
+    body: ApiJson<ConfirmRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token = body.into_inner().token;
     if token.is_empty() || token.len() > 128 {

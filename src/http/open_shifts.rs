@@ -3,6 +3,7 @@
 //! claim at once; `ranked` collects claims until a manager awards the shift to the best one.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::swaps::rule_errors;
@@ -123,7 +124,7 @@ pub struct OpenShiftInput {
 pub async fn post_open_shift(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<OpenShiftInput>,
+    body: ApiJson<OpenShiftInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let input = body.into_inner();
@@ -177,7 +178,7 @@ pub async fn open_shifts_from_schedule(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<FromScheduleInput>,
+    body: ApiJson<FromScheduleInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let input = body.into_inner();

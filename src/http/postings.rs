@@ -2,6 +2,7 @@
 //! to them; managers create, edit, open and close them and see drafts and closed ones too.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -125,7 +126,7 @@ pub async fn list_postings(
 pub async fn create_posting(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<PostingInput>,
+    body: ApiJson<PostingInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let spec = PostingSpec::parse(&body)?;
@@ -167,7 +168,7 @@ pub async fn update_posting(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<PostingInput>,
+    body: ApiJson<PostingInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let spec = PostingSpec::parse(&body)?;
@@ -292,7 +293,7 @@ pub async fn apply(
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<String>,
-    body: web::Json<ApplyRequest>,
+    body: ApiJson<ApplyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (input, wire_errors) = body.to_input();
     let ip = req

@@ -2,6 +2,7 @@
 //! user (agents see which queues exist); writing is for managers.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -119,7 +120,7 @@ pub async fn list_queues(
 pub async fn create_queue(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<QueueInput>,
+    body: ApiJson<QueueInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let spec = QueueSpec::parse(&body)?;
@@ -157,7 +158,7 @@ pub async fn update_queue(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    body: web::Json<QueueInput>,
+    body: ApiJson<QueueInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let spec = QueueSpec::parse(&body)?;

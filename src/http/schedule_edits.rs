@@ -4,7 +4,7 @@
 //! since, so that an index can never point at another shift than the one the client saw.
 
 use super::auth::Authenticated;
-use super::body::optional_json;
+use super::body::{optional_json, ApiJson};
 use super::problem::{missing, ApiError, Problem};
 use super::schedules::{check_time_limit, check_weights, check_work_limit};
 use super::{run_db, AppState};
@@ -110,7 +110,7 @@ pub async fn add_shift(
     auth: Authenticated,
     if_match: IfMatch,
     path: web::Path<String>,
-    body: web::Json<NewShift>,
+    body: ApiJson<NewShift>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let edit = Edit::Add {
@@ -141,7 +141,7 @@ pub async fn move_shift(
     auth: Authenticated,
     if_match: IfMatch,
     path: web::Path<(String, u32)>,
-    body: web::Json<MovedShift>,
+    body: ApiJson<MovedShift>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, index) = path.into_inner();
     let body = body.into_inner();

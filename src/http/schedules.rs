@@ -2,6 +2,7 @@
 //! staffing requirements and the active agents.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -147,7 +148,7 @@ pub(crate) fn check_weights(errors: &mut ValidationErrors, weights: Option<&Weig
 pub async fn create_schedule(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<ScheduleInput>,
+    body: ApiJson<ScheduleInput>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let input = body.into_inner();

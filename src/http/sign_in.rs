@@ -5,6 +5,7 @@
 //! find out who works here; the email goes through the outbox like every other.
 
 use super::auth::{LoginResponse, UserView};
+use super::body::ApiJson;
 use super::problem::{ApiError, Problem};
 use super::{run_db, AppState};
 use crate::auth::token;
@@ -88,7 +89,7 @@ pub fn send_link(
 #[post("/auth/sign-in-links")]
 pub async fn request_link(
     state: web::Data<AppState>,
-    body: web::Json<LinkRequest>,
+    body: ApiJson<LinkRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = body.into_inner().email.trim().to_lowercase();
     let config = state.config.clone();
@@ -139,7 +140,7 @@ pub struct RedeemRequest {
 #[post("/auth/sign-in-links/redeem")]
 pub async fn redeem_link(
     state: web::Data<AppState>,
-    body: web::Json<RedeemRequest>,
+    body: ApiJson<RedeemRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let secret = body.into_inner().token;
     let invalid = || {

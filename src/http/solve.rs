@@ -1,6 +1,7 @@
 //! `POST /api/v1/solve`: the stateless scheduler — a problem in, a roster out.
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::problem::{ApiError, Problem as ProblemDoc};
 use crate::domain::scheduler::{
     default_time_limit_seconds, solve, validate, Problem, Roster, ScheduleError, SolveOptions,
@@ -18,11 +19,7 @@ pub const MAX_TIME_LIMIT_SECONDS: f64 = 300.0;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/solve")
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(SOLVE_MAX_BYTES)
-                    .error_handler(super::json_error),
-            )
+            .app_data(super::body::JsonLimit(SOLVE_MAX_BYTES))
             .route(web::post().to(solve_problem)),
     );
 }
@@ -60,7 +57,7 @@ pub async fn solve_problem(
     state: web::Data<super::AppState>,
     auth: Authenticated,
     query: web::Query<SolveQuery>,
-    body: web::Json<Problem>,
+    body: ApiJson<Problem>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let mut errors = ValidationErrors::new();

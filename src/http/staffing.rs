@@ -2,6 +2,7 @@
 //! concurrency, shrinkage and a floor).
 
 use super::auth::Authenticated;
+use super::body::ApiJson;
 use super::problem::{ApiError, Problem};
 use crate::domain::staffing::{
     figures_for_agents, requirement, Figures, HandleTime, IntervalInput, QueueModel, StaffingError,
@@ -210,7 +211,7 @@ fn interval_input(req: &ErlangRequest) -> Result<IntervalInput, ApiError> {
 #[post("/staffing/erlang")]
 pub async fn erlang(
     _auth: Authenticated,
-    body: web::Json<ErlangRequest>,
+    body: ApiJson<ErlangRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     let input = interval_input(&req)?;

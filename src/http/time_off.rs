@@ -2,7 +2,7 @@
 //! emailed either way, through the outbox in the decision's transaction.
 
 use super::auth::Authenticated;
-use super::body::optional_json;
+use super::body::{optional_json, ApiJson};
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
 use super::{run_db, AppState};
@@ -128,7 +128,7 @@ fn check_status(status: Option<String>) -> Result<Option<String>, ApiError> {
 pub async fn request_time_off(
     state: web::Data<AppState>,
     auth: Authenticated,
-    body: web::Json<TimeOffInput>,
+    body: ApiJson<TimeOffInput>,
 ) -> Result<HttpResponse, ApiError> {
     let agent_id = own_agent(&auth)?;
     let input = body.into_inner();
