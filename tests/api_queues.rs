@@ -180,6 +180,12 @@ both_backends!(
             StatusCode::BAD_REQUEST,
             Some("opening_hours[0].start"),
         );
+        // So is a query parameter that does not parse.
+        assert_problem(
+            &app.get("/api/v1/queues?limit=abc", Some(&m)).await,
+            StatusCode::BAD_REQUEST,
+            Some("limit"),
+        );
         let text = app
             .client
             .post(app.url("/api/v1/queues"))

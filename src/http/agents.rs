@@ -5,6 +5,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::auth::password;
 use crate::db::agents::{AgentFilter, AgentRecord};
@@ -120,7 +121,7 @@ pub struct AgentListQuery {
 pub async fn list_agents(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<AgentListQuery>,
+    query: ApiQuery<AgentListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

@@ -6,6 +6,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::recruiting::applications::{self as apps, ApplicationRow, EventRow, Filter};
 use crate::domain::agent::Contract;
@@ -200,7 +201,7 @@ const LIST_CAP: i64 = 5000;
 pub async fn list_applications(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<ApplicationListQuery>,
+    query: ApiQuery<ApplicationListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

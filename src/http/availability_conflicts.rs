@@ -6,6 +6,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::time_off::{parse_note, ShiftBrief};
 use super::{run_db, AppState};
 use crate::db::availability_conflicts::ConflictRow;
@@ -74,7 +75,7 @@ pub struct ConflictQuery {
 pub async fn list_conflicts(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<ConflictQuery>,
+    query: ApiQuery<ConflictQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

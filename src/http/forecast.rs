@@ -3,6 +3,7 @@
 use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db;
 use crate::domain::forecast::{
@@ -199,7 +200,7 @@ pub async fn queue_forecast_handler(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    query: web::Query<ForecastQuery>,
+    query: ApiQuery<ForecastQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let (from, to, scenario) = query.dates()?;
@@ -229,7 +230,7 @@ pub async fn queue_requirements_handler(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    query: web::Query<ForecastQuery>,
+    query: ApiQuery<ForecastQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

@@ -3,6 +3,7 @@
 
 use super::auth::Authenticated;
 use super::problem::{ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::domain::recruiting::needs::band_label;
 use crate::domain::validation::ValidationErrors;
@@ -88,7 +89,7 @@ pub struct QueueErrorView {
 pub async fn hiring_needs(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<NeedsQuery>,
+    query: ApiQuery<NeedsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

@@ -4,6 +4,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::{self, history::SpecialDayRow};
 use crate::domain::forecast::{SpecialEffect, HISTORY_YEARS};
@@ -228,7 +229,7 @@ pub async fn list_history(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    query: web::Query<HistoryQuery>,
+    query: ApiQuery<HistoryQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();
@@ -306,7 +307,7 @@ pub async fn delete_history(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<String>,
-    query: web::Query<HistoryRangeQuery>,
+    query: ApiQuery<HistoryRangeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();
@@ -467,7 +468,7 @@ pub struct SpecialDayQuery {
 pub async fn list_special_days(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<SpecialDayQuery>,
+    query: ApiQuery<SpecialDayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let queue_id = query.into_inner().queue_id;

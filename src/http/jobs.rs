@@ -3,6 +3,7 @@
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db;
 use crate::jobs::JobView;
@@ -32,7 +33,7 @@ const STATUSES: [&str; 5] = ["queued", "running", "succeeded", "failed", "cancel
 pub async fn list_jobs(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<JobListQuery>,
+    query: ApiQuery<JobListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

@@ -4,6 +4,7 @@
 
 use super::auth::Authenticated;
 use super::problem::{ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::{self, shifts::ShiftRow};
 use crate::domain::calendar::ics::{calendar, Method};
@@ -117,7 +118,7 @@ fn parse_range(range: &ShiftRange, today: NaiveDate) -> Result<(NaiveDate, Naive
 pub async fn my_shifts(
     state: web::Data<AppState>,
     auth: Authenticated,
-    range: web::Query<ShiftRange>,
+    range: ApiQuery<ShiftRange>,
 ) -> Result<HttpResponse, ApiError> {
     let agent_id = own_agent(&auth)?;
     let range = range.into_inner();

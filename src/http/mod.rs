@@ -19,6 +19,7 @@ pub mod pagination;
 pub mod postings;
 pub mod problem;
 pub mod publishing;
+pub mod query;
 pub mod queues;
 pub mod schedule_edits;
 pub mod schedules;
@@ -58,9 +59,6 @@ where
 /// Registers every route and the extractor configs that turn malformed input into problems.
 pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
     cfg.app_data(body::JsonLimit(max_json_bytes))
-        .app_data(web::QueryConfig::default().error_handler(|e, _| {
-            ApiError::bad_request(format!("invalid query string: {e}")).into()
-        }))
         .app_data(
             web::PathConfig::default()
                 .error_handler(|e, _| ApiError::not_found(format!("invalid path: {e}")).into()),

@@ -6,6 +6,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::swaps::rule_errors;
 use super::time_off::own_agent;
 use super::{run_db, AppState};
@@ -248,7 +249,7 @@ pub async fn open_shifts_from_schedule(
 pub async fn list_open_shifts(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<PageQuery>,
+    query: ApiQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = query.into_inner().page()?;
     let manager = auth.user.role == Role::Manager;

@@ -5,6 +5,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::auth::Role;
 use crate::db::recruiting::postings::{self, PostingRecord};
@@ -86,7 +87,7 @@ pub struct PostingListQuery {
 pub async fn list_postings(
     state: web::Data<AppState>,
     auth: Option<Authenticated>,
-    query: web::Query<PostingListQuery>,
+    query: ApiQuery<PostingListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let page = PageQuery {

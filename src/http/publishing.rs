@@ -4,6 +4,7 @@
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::{self, outbox::OutboxRow};
 use crate::plan::publishing::{publish, PublishOutcome};
@@ -225,7 +226,7 @@ const STATUSES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 pub async fn list_outbox(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<OutboxQuery>,
+    query: ApiQuery<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();

@@ -5,6 +5,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::queues::{QueueFilter, QueueRecord};
 use crate::db::{self};
@@ -87,7 +88,7 @@ pub struct QueueListQuery {
 pub async fn list_queues(
     state: web::Data<AppState>,
     _auth: Authenticated,
-    query: web::Query<QueueListQuery>,
+    query: ApiQuery<QueueListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let page = PageQuery {

@@ -5,6 +5,7 @@ use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::{self, schedules::ScheduleRow};
 use crate::domain::scheduler::{
@@ -243,7 +244,7 @@ pub async fn create_schedule(
 pub async fn list_schedules(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<PageQuery>,
+    query: ApiQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let page = query.into_inner().page()?;

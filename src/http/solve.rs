@@ -3,6 +3,7 @@
 use super::auth::Authenticated;
 use super::body::ApiJson;
 use super::problem::{ApiError, Problem as ProblemDoc};
+use super::query::ApiQuery;
 use crate::domain::scheduler::{
     default_time_limit_seconds, solve, validate, Problem, Roster, ScheduleError, SolveOptions,
     Violation, MIP_GAP_RANGE,
@@ -56,7 +57,7 @@ pub struct SolveResponse {
 pub async fn solve_problem(
     state: web::Data<super::AppState>,
     auth: Authenticated,
-    query: web::Query<SolveQuery>,
+    query: ApiQuery<SolveQuery>,
     body: ApiJson<Problem>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;

@@ -6,6 +6,7 @@
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::time_off::{decision_note, own_agent, DecisionInput};
 use super::{run_db, AppState};
 use crate::auth::Role;
@@ -162,7 +163,7 @@ pub struct OfferQuery {
 pub async fn list_offers(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<OfferQuery>,
+    query: ApiQuery<OfferQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let page = PageQuery {

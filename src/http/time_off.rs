@@ -5,6 +5,7 @@ use super::auth::Authenticated;
 use super::body::{optional_json, ApiJson};
 use super::pagination::{PageQuery, Paged};
 use super::problem::{missing, ApiError, Problem};
+use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::shifts::ShiftRow;
 use crate::db::time_off::{Filter, TimeOffRow};
@@ -178,7 +179,7 @@ async fn list(state: &AppState, filter: Filter, page: PageQuery) -> Result<HttpR
 pub async fn my_time_off(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<TimeOffQuery>,
+    query: ApiQuery<TimeOffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let filter = Filter {
@@ -232,7 +233,7 @@ pub async fn cancel_time_off(
 pub async fn list_time_off(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: web::Query<TimeOffQuery>,
+    query: ApiQuery<TimeOffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let q = query.into_inner();
