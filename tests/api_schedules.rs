@@ -437,6 +437,40 @@ async fn cancelled_re_solve(app: TestApp) {
 
 both_backends!(a_cancelled_re_solve_keeps_the_roster, cancelled_re_solve);
 
+/// A solve that fails in its job keeps a roster from before (solved, the failure in `error`);
+/// a first solve that fails leaves the schedule failed.
+async fn failed_solves(app: TestApp) {
+    use chatroster::db;
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let first = common::roster::create_week(&app, &m).await;
+    let again = common::roster::create_week(&app, &m).await;
+    let (first, again) = (first["id"].as_str().unwrap(), again["id"].as_str().unwrap());
+    let roster = json!({"shifts": [], "note": "kept"}).to_string();
+    let mut conn = app.pool.get().unwrap();
+    db::schedules::set_outcome(&mut conn, again, "solved", Some(&roster), None).unwrap();
+    db::schedules::start_solving(&mut conn, again).unwrap();
+    db::schedules::fail_solve(&mut conn, again, "the solver gave up").unwrap();
+    db::schedules::start_solving(&mut conn, first).unwrap();
+    db::schedules::fail_solve(&mut conn, first, "the solver gave up").unwrap();
+    drop(conn);
+
+    let kept = app
+        .get(&format!("/api/v1/schedules/{again}"), Some(&m))
+        .await;
+    assert_eq!(kept.body["status"], "solved", "{:?}", kept.body);
+    assert_eq!(kept.body["roster"]["note"], "kept", "{:?}", kept.body);
+    let error = kept.body["error"].as_str().unwrap_or_default();
+    assert!(error.contains("the solver gave up"), "{error}");
+    let failed = app
+        .get(&format!("/api/v1/schedules/{first}"), Some(&m))
+        .await;
+    assert_eq!(failed.body["status"], "failed", "{:?}", failed.body);
+    assert_eq!(failed.body["error"], "the solver gave up");
+}
+
+both_backends!(a_failed_re_solve_keeps_the_roster, failed_solves);
+
 async fn spawn_with_one_search(kind: common::Kind) -> Option<TestApp> {
     common::spawn_with(kind, |c| {
         c.workers = 1;

@@ -7,13 +7,13 @@ use super::problem::{missing, ApiError, Problem};
 use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db::{self, history::SpecialDayRow};
-use crate::domain::forecast::{SpecialEffect, HISTORY_YEARS};
+use crate::domain::forecast::SpecialEffect;
 use crate::domain::history::{self, HistoryInput, RowError};
 use crate::domain::validation::{text, ValidationErrors};
 use crate::domain::weekly::parse_date;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
@@ -375,14 +375,9 @@ fn parse_special_day(
     input: &SpecialDayInput,
 ) -> Result<(chrono::NaiveDate, SpecialEffect, String), ValidationErrors> {
     let mut errors = ValidationErrors::new();
-    let date = errors.collect("date", parse_date(&input.date));
-    let years = HISTORY_YEARS;
-    if date.is_some_and(|d| !years.contains(&d.year())) {
-        errors.add(
-            "date",
-            format!("must be in the years {} to {}", years.start(), years.end()),
-        );
-    }
+    let date = errors
+        .collect("date", parse_date(&input.date))
+        .and_then(|d| errors.collect("date", crate::domain::dates::check_date(d)));
     let label = errors.collect("label", text(&input.label, 120));
     let effect = match (input.kind.as_str(), input.multiplier) {
         ("closed", None) => Some(SpecialEffect::Closed),

@@ -281,12 +281,15 @@ pub fn check_period(
     weeks: u32,
     queues: &[QueueRecord],
 ) -> Result<(), PlanError> {
-    use chrono::Datelike;
-    let years = scheduler::PERIOD_YEARS;
-    let last_day = from.checked_add_days(Days::new(u64::from(weeks) * 7 - 1));
-    let Some(last_day) = last_day.filter(|_| years.contains(&from.year())) else {
-        let why = format!("must be in the years {} to {}", years.start(), years.end());
-        return Err(ValidationErrors::single("from", why).into());
+    let mut checked = ValidationErrors::new();
+    let last_day = checked
+        .collect("from", crate::domain::dates::check_date(from))
+        .and_then(|f| f.checked_add_days(Days::new(u64::from(weeks) * 7 - 1)));
+    let Some(last_day) = last_day else {
+        if checked.is_empty() {
+            checked.add("from", "is outside the supported calendar");
+        }
+        return Err(checked.into());
     };
     let mut errors = ValidationErrors::new();
     for q in queues {

@@ -4,8 +4,9 @@
 
 use super::problem::{
     invalid, parse_zone, Contract, Problem, ScheduleError, HOURS_PER_WEEK, MAX_REQUIRED,
-    MAX_SOLVER_WEIGHT, PERIOD_YEARS,
+    MAX_SOLVER_WEIGHT,
 };
+use crate::domain::dates::YEARS as PERIOD_YEARS;
 use chrono::Datelike;
 
 impl Problem {

@@ -57,9 +57,6 @@ pub const MAX_SOLVER_WEIGHT: f64 = 1e6;
 pub const MAX_REQUIRED: f64 = 1e5;
 /// Contract hours (per week, and the rest between shifts) cannot exceed the hours of a week.
 pub(crate) const HOURS_PER_WEEK: f64 = 168.0;
-/// Periods start in these years: instants stay within what every backend stores and RFC 3339
-/// writes (years 0 and 10 000 have no RFC 3339 form), far beyond any real roster.
-pub const PERIOD_YEARS: std::ops::RangeInclusive<i32> = crate::domain::dates::YEARS;
 
 /// An input error at `field`.
 pub(crate) fn invalid<T>(
