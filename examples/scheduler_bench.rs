@@ -223,6 +223,7 @@ pub fn instance(size: &str, fractional: bool, jitter: bool, weeks: u32) -> Probl
         templates,
         pinned: vec![],
         history: vec![],
+        held: vec![],
         weights: Weights::default(),
     }
 }
@@ -306,6 +307,7 @@ fn aggregate_problem(p: &Problem) -> Problem {
         templates,
         pinned: vec![],
         history: vec![],
+        held: vec![],
         weights,
     }
 }

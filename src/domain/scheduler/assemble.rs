@@ -270,6 +270,9 @@ pub(crate) fn assemble(inst: &Inst, plan: &Plan) -> Result<Final, String> {
     for (ai, list) in shifts.iter().enumerate() {
         let c = &inst.p.agents[ai].contract;
         let mut wh = vec![0.0; inst.weeks];
+        for s in inst.held.iter().filter(|s| s.agent == ai) {
+            wh[s.week] += inst.hours(s.len_t);
+        }
         let mut unsocial = [0u32; UNSOCIAL_KINDS];
         for s in list {
             objective += w.paid_hour * inst.hours(s.len_t) + s.pref_cost;

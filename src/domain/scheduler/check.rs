@@ -216,9 +216,37 @@ impl Problem {
                 );
             }
         }
+        let period_end = p.start + chrono::Duration::minutes(n as i64 * step);
+        for (i, s) in self.held.iter().enumerate() {
+            let at = format!("held[{i}]");
+            if !self.agents.iter().any(|a| a.id == s.agent_id) {
+                return invalid(
+                    format!("{at}.agent_id"),
+                    format!("held shift for unknown agent {}", s.agent_id),
+                );
+            }
+            if s.start < p.start || s.start >= period_end {
+                return invalid(
+                    format!("{at}.start"),
+                    format!("held shift of {} must start inside the period", s.agent_id),
+                );
+            }
+            if s.end <= s.start || s.end - s.start > chrono::Duration::hours(MAX_HELD_HOURS) {
+                return invalid(
+                    format!("{at}.end"),
+                    format!(
+                        "held shift of {} must end after it starts and last at most {MAX_HELD_HOURS} h",
+                        s.agent_id
+                    ),
+                );
+            }
+        }
         self.weights.check()
     }
 }
+
+/// The longest shift an agent can hold elsewhere: a day.
+const MAX_HELD_HOURS: i64 = 24;
 
 /// A contract's values must be ones a week can hold; that they contradict each other or the
 /// agent's availability is no error (it becomes a diagnostic).

@@ -101,7 +101,7 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
     let y = |o: usize| k.y[o];
     let mut pday: BTreeMap<i64, (f64, Weekday)> = BTreeMap::new();
     let mut pweek = vec![(0.0, 0.0); inst.weeks];
-    for s in inst.pinned.iter().filter(|s| k.members.contains(&s.agent)) {
+    for s in inst.fixed().filter(|s| k.members.contains(&s.agent)) {
         pday.entry(s.day).or_insert((0.0, s.weekday)).0 += 1.0;
         pweek[s.week].0 += inst.hours(s.len_t);
         pweek[s.week].1 += 1.0;
@@ -126,8 +126,10 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
         ent.1 += n;
         ent.2 += n;
     }
+    // Fixed shifts may already pass a limit (held ones come from another plan): the rows then
+    // forbid going further instead of making the model infeasible.
     for (e, pc, _, _) in days.values() {
-        b.cons.push(e.clone().leq(cnt - pc));
+        b.cons.push(e.clone().leq((cnt - pc).max(0.0)));
     }
     // Weekly hours, shifts, minimum.
     for (wk, &(pinned_h, pinned_n)) in pweek.iter().enumerate() {
@@ -140,10 +142,13 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
             n.add_mul(1.0, v);
             wh += inst.hours(opt.len_t) * k.warm[o];
         }
+        b.cons.push(
+            hours
+                .clone()
+                .leq((cnt * c.max_hours_per_week - pinned_h).max(0.0)),
+        );
         b.cons
-            .push(hours.clone().leq(cnt * c.max_hours_per_week - pinned_h));
-        b.cons
-            .push(n.leq(cnt * f64::from(c.max_shifts_per_week) - pinned_n));
+            .push(n.leq((cnt * f64::from(c.max_shifts_per_week) - pinned_n).max(0.0)));
         let need = cnt * c.min_hours_per_week;
         if need > 0.0 && inst.agents[k.members[0]].min_attainable[wk] {
             let s = b.var(variable().min(0.0), (need - wh).max(0.0), w.min_hours);
@@ -206,7 +211,7 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
             ex += e;
             pc += p;
         }
-        b.cons.push(ex.leq(kc as f64 * cnt - pc));
+        b.cons.push(ex.leq((kc as f64 * cnt - pc).max(0.0)));
     }
     for r in 1..i64::from(c.min_consecutive_days_off) {
         for d in dmin..=dmax - r - 1 {
@@ -219,7 +224,7 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
                 ex -= e;
                 pc -= p;
             }
-            b.cons.push(ex.leq(cnt - pc));
+            b.cons.push(ex.leq((cnt - pc).max(0.0)));
         }
     }
     let mut wends: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
@@ -229,6 +234,10 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
         }
     }
     if wends.len() as u32 > c.max_weekends {
+        let fixed = wends
+            .values()
+            .filter(|ds| ds.iter().any(|d| days[d].1 > 0.0))
+            .count() as f64;
         let mut total = Expression::default();
         for ds in wends.values() {
             let warm = ds.iter().map(|d| days[d].2).fold(0.0, f64::max);
@@ -239,7 +248,8 @@ pub(crate) fn add_contract_rows(b: &mut Builder, inst: &Inst, k: &Counts) {
                 b.cons.push((e.clone() + *pc).leq(z));
             }
         }
-        b.cons.push(total.leq(cnt * f64::from(c.max_weekends)));
+        b.cons
+            .push(total.leq((cnt * f64::from(c.max_weekends)).max(fixed)));
     }
 }
 

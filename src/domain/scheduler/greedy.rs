@@ -63,14 +63,7 @@ impl Plan {
             unsocial: vec![[0; UNSOCIAL_KINDS]; inst.agents.len()],
         };
         for s in &inst.pinned {
-            let placed = super::rules::Placed {
-                start_t: s.start_t,
-                len_t: s.len_t,
-                day: s.day,
-                week: s.week,
-                weekday: s.weekday,
-            };
-            plan.states[s.agent].add(placed, inst.step);
+            plan.states[s.agent].add(s.placed(), inst.step);
             let work: Vec<(usize, f64)> = (s.start_t..s.start_t + s.len_t)
                 .map(|t| {
                     (
@@ -84,6 +77,10 @@ impl Plan {
                 })
                 .collect();
             plan.allocate(inst, s.agent, &work);
+        }
+        // Held shifts take the agent's time and contract, and cover nothing here.
+        for s in &inst.held {
+            plan.states[s.agent].add(s.placed(), inst.step);
         }
         plan
     }

@@ -64,6 +64,19 @@ pub(crate) struct Pinned {
     pub breaks: Vec<(usize, usize)>,
 }
 
+impl Pinned {
+    /// The shift as the rule checks see it.
+    pub fn placed(&self) -> super::rules::Placed {
+        super::rules::Placed {
+            start_t: self.start_t,
+            len_t: self.len_t,
+            day: self.day,
+            week: self.week,
+            weekday: self.weekday,
+        }
+    }
+}
+
 pub(crate) struct Group {
     pub members: Vec<usize>,
     pub options: Vec<Opt>,
@@ -81,6 +94,9 @@ pub(crate) struct Inst<'a> {
     pub groups: Vec<Group>,
     pub group_of: Vec<usize>,
     pub pinned: Vec<Pinned>,
+    /// [`Problem::held`] on the grid, rounded outward (its end may pass `n`): counted for the
+    /// contract rules, never for coverage nor in the roster.
+    pub held: Vec<Pinned>,
 }
 
 impl Inst<'_> {
@@ -95,6 +111,10 @@ impl Inst<'_> {
         let m = (t - self.p.period.start).num_minutes();
         (m >= 0 && m % self.step == 0 && ((m / self.step) as usize) <= self.n)
             .then_some((m / self.step) as usize)
+    }
+    /// Every shift fixed before the solve that the contract rules count: pinned and held.
+    pub fn fixed(&self) -> impl Iterator<Item = &Pinned> {
+        self.pinned.iter().chain(&self.held)
     }
     /// (day index, week, weekday) of the agent-local date of instant `t`.
     pub fn local_day(&self, tz: &Tz, t: DateTime<Utc>) -> (i64, usize, Weekday) {
@@ -207,6 +227,7 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
         groups: Vec::new(),
         group_of: vec![0; p.agents.len()],
         pinned: Vec::new(),
+        held: Vec::new(),
     };
     for s in &p.pinned {
         let Some(ai) = p.agents.iter().position(|a| a.id == s.agent_id) else {
@@ -231,6 +252,23 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
             breaks,
         });
     }
+    for s in &p.held {
+        let Some(ai) = p.agents.iter().position(|a| a.id == s.agent_id) else {
+            continue;
+        };
+        let (from, to) = s.on_grid(&p.period);
+        let start_t = ((from - p.period.start).num_minutes().max(0) / step) as usize;
+        let (day, week, weekday) = inst.local_day(&inst.agents[ai].tz, s.start);
+        inst.held.push(Pinned {
+            agent: ai,
+            start_t,
+            len_t: ((to - from).num_minutes() / step) as usize,
+            day,
+            week,
+            weekday,
+            breaks: Vec::new(),
+        });
+    }
     for s in &p.history {
         let Some(ai) = p.agents.iter().position(|a| a.id == s.agent_id) else {
             continue;
@@ -252,8 +290,7 @@ pub(crate) fn prepare(p: &Problem, aggregate: bool) -> Result<Inst<'_>, Schedule
     let mut keys: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (ai, a) in p.agents.iter().enumerate() {
         // Members of a group must be interchangeable: fixed or prior shifts make them differ.
-        let pinned =
-            inst.pinned.iter().any(|x| x.agent == ai) || !inst.agents[ai].prior_days.is_empty();
+        let pinned = inst.fixed().any(|x| x.agent == ai) || !inst.agents[ai].prior_days.is_empty();
         let key = if aggregate && !pinned {
             let mut langs = a.languages.clone();
             langs.sort();

@@ -128,14 +128,8 @@ impl<'a, 'p> Search<'a, 'p> {
     fn new(inst: &'a Inst<'p>, plan: &Plan, split: &Final) -> Self {
         let empty = Plan::new(inst);
         let mut pinned = vec![Vec::new(); inst.agents.len()];
-        for p in &inst.pinned {
-            pinned[p.agent].push(Placed {
-                start_t: p.start_t,
-                len_t: p.len_t,
-                day: p.day,
-                week: p.week,
-                weekday: p.weekday,
-            });
+        for p in inst.fixed() {
+            pinned[p.agent].push(p.placed());
         }
         let mut s = Search {
             inst,

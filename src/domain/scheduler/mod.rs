@@ -49,7 +49,10 @@
 //! in a row and days off together across the period start: no option starts
 //! inside the rest after the last one, their local days enter the exact rule
 //! checks and the model's day rows as constants, and their agents are never
-//! grouped with others.
+//! grouped with others. Shifts held for other queues inside the period
+//! ([`Problem::held`]) are fixed shifts that cover nothing: every contract row
+//! and check counts them like pinned ones, and a limit they pass alone only
+//! forbids going further.
 
 mod assemble;
 mod budget;
@@ -337,6 +340,8 @@ fn polish_kept(
     Ok(())
 }
 
+#[cfg(test)]
+mod held_tests;
 #[cfg(test)]
 mod history_tests;
 #[cfg(test)]

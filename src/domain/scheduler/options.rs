@@ -103,17 +103,8 @@ pub(crate) fn generate(inst: &Inst, ai: usize) -> Vec<Opt> {
     let pref = &a.preferences;
     let mut pinned_state = AgentState::new(inst.weeks, &[]);
     let rest = (a.contract.min_rest_hours * 60.0).ceil() as i64;
-    for s in inst.pinned.iter().filter(|s| s.agent == ai) {
-        pinned_state.add(
-            Placed {
-                start_t: s.start_t,
-                len_t: s.len_t,
-                day: s.day,
-                week: s.week,
-                weekday: s.weekday,
-            },
-            step,
-        );
+    for s in inst.fixed().filter(|s| s.agent == ai) {
+        pinned_state.add(s.placed(), step);
     }
     // Each interval: does the agent serve some open queue there?
     let servable: Vec<bool> = (0..inst.n)
@@ -202,8 +193,7 @@ pub(crate) fn min_attainable(inst: &Inst, ai: usize) -> Vec<bool> {
     let g = &inst.groups[inst.group_of[ai]];
     let pinned_h: Vec<f64> = (0..inst.weeks)
         .map(|w| {
-            inst.pinned
-                .iter()
+            inst.fixed()
                 .filter(|s| s.agent == ai && s.week == w)
                 .map(|s| inst.hours(s.len_t))
                 .sum()

@@ -102,6 +102,7 @@ pub(crate) fn build(inst: &Inst, fin: &Final, meta: Meta) -> Roster {
         agents.push(AgentHours {
             agent_id: a.id.clone(),
             hours_per_week: hours,
+            held_hours_per_week: p.held_hours_per_week(&a.id),
             min_hours_per_week: a.contract.min_hours_per_week,
             max_hours_per_week: a.contract.max_hours_per_week,
             shifts: fin.shifts[ai].len() as u32,

@@ -37,7 +37,7 @@ pub(crate) fn add_week_patterns(
     member_days: &[Vec<i64>],
 ) {
     let cnt = k.members.len();
-    if cnt < 2 || inst.pinned.iter().any(|s| k.members.contains(&s.agent)) {
+    if cnt < 2 || inst.fixed().any(|s| k.members.contains(&s.agent)) {
         return;
     }
     let c = &inst.p.agents[k.members[0]].contract;

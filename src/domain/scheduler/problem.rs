@@ -351,6 +351,36 @@ pub struct PriorShift {
     pub end: DateTime<Utc>,
 }
 
+/// A shift the agent holds outside this problem that starts inside the period: published for
+/// other queues, a swap, a claimed open shift. It counts for every contract rule (weekly hours
+/// and shifts, one shift a day, rest, days in a row, days off together, weekends) but covers
+/// none of the problem's queues and is not part of the roster. It need not lie on the grid: the
+/// solver rounds it outward, so its rest is never cut short.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+#[schema(as = SchedulingHeldShift)]
+pub struct HeldShift {
+    pub agent_id: String,
+    /// Inside the period.
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+impl HeldShift {
+    /// The shift rounded outward to the period's interval grid: the span every contract rule
+    /// counts (a held 10:15-14:15 on a 30-min grid takes 10:00-14:30, 4.5 h).
+    pub fn on_grid(&self, period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
+        let step = i64::from(period.interval_minutes.max(1));
+        let from = (self.start - period.start).num_minutes();
+        let to = (self.end - period.start).num_minutes().max(from);
+        let down = from.div_euclid(step) * step;
+        let up = (to + step - 1).div_euclid(step) * step;
+        (
+            period.start + chrono::Duration::minutes(down),
+            period.start + chrono::Duration::minutes(up.max(down + step)),
+        )
+    }
+}
+
 /// Objective weights, all per agent-hour unless noted. Defaults make the
 /// objective lexicographic in practice: floor >> shortfall >> over >> paid hours:
 /// `under = [100, 200, 400]` (0-1, 1-2, >2 agents short), `over = 5`,
@@ -434,6 +464,9 @@ pub struct Problem {
     /// Shifts worked before the period (the last two weeks matter at most).
     #[serde(default)]
     pub history: Vec<PriorShift>,
+    /// Shifts the agents hold for other queues inside the period (see [`HeldShift`]).
+    #[serde(default)]
+    pub held: Vec<HeldShift>,
     #[serde(default)]
     pub weights: Weights,
 }
@@ -451,5 +484,28 @@ impl Problem {
     /// Number of UTC intervals in the period.
     pub fn interval_count(&self) -> usize {
         (self.period.weeks as usize * 7 * 24 * 60) / self.period.interval_minutes.max(1) as usize
+    }
+
+    /// Hours per week of the period that `agent_id` holds elsewhere ([`Problem::held`]), each
+    /// shift on the grid and in the week of its local start date, as the contract rules count them.
+    pub fn held_hours_per_week(&self, agent_id: &str) -> Vec<f64> {
+        let weeks = self.period.weeks.max(1) as usize;
+        let mut hours = vec![0.0; weeks];
+        let Some(tz) = self
+            .agents
+            .iter()
+            .find(|a| a.id == agent_id)
+            .and_then(|a| a.zone.parse::<Tz>().ok())
+        else {
+            return hours;
+        };
+        let first = self.period.first_date();
+        for h in self.held.iter().filter(|h| h.agent_id == agent_id) {
+            let (from, to) = h.on_grid(&self.period);
+            let day = (h.start.with_timezone(&tz).date_naive() - first).num_days();
+            let week = day.div_euclid(7).clamp(0, weeks as i64 - 1) as usize;
+            hours[week] += (to - from).num_minutes() as f64 / 60.0;
+        }
+        hours
     }
 }

@@ -161,9 +161,11 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
             }
         }
         objective += fairness_cost(w, unsocial);
+        let held = p.held_hours_per_week(&a.id);
         for (week, h) in hours.iter().enumerate() {
             if !unattainable.contains(&(a.id.as_str(), week)) {
-                objective += w.min_hours * (a.contract.min_hours_per_week - h).max(0.0);
+                let worked = h + held.get(week).copied().unwrap_or(0.0);
+                objective += w.min_hours * (a.contract.min_hours_per_week - worked).max(0.0);
             }
         }
         if shifts > 0 {
@@ -176,6 +178,7 @@ pub fn recompute(p: &Problem, roster: &mut Roster) {
         agents.push(AgentHours {
             agent_id: a.id.clone(),
             hours_per_week: hours,
+            held_hours_per_week: held,
             min_hours_per_week: a.contract.min_hours_per_week,
             max_hours_per_week: a.contract.max_hours_per_week,
             shifts,

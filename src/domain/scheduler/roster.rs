@@ -90,8 +90,12 @@ pub struct QueueCoverage {
 #[schema(as = RosterAgentHours)]
 pub struct AgentHours {
     pub agent_id: String,
-    /// Paid (elapsed shift) hours per week of the period.
+    /// Paid (elapsed shift) hours per week of the period, in this roster.
     pub hours_per_week: Vec<f64>,
+    /// Hours per week the agent holds for other queues (the problem's `held` shifts, on the
+    /// grid): the contract's weekly limits apply to both sums together.
+    #[serde(default)]
+    pub held_hours_per_week: Vec<f64>,
     pub min_hours_per_week: f64,
     pub max_hours_per_week: f64,
     pub shifts: u32,

@@ -101,6 +101,7 @@ pub fn problem(
         templates,
         pinned: vec![],
         history: vec![],
+        held: vec![],
         weights: Weights::default(),
     }
 }

@@ -46,11 +46,14 @@ pub(super) struct Worked {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     pub date: NaiveDate,
-    /// Fixed: pinned, or worked before the period.
+    /// Fixed: pinned, held elsewhere, or worked before the period.
     pub pinned: bool,
     /// Worked before the period (`Problem::history`): counts only for rest, days in
     /// a row and days off together.
     pub prior: bool,
+    /// Held for other queues (`Problem::held`): counts for every rule, but a limit it passes
+    /// alone is not the roster's breach.
+    pub held: bool,
 }
 
 pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
@@ -127,6 +130,7 @@ pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
             date: local_date,
             pinned: s.pinned,
             prior: false,
+            held: false,
         });
         if s.pinned {
             let ok = p
@@ -265,19 +269,27 @@ pub fn validate(p: &Problem, r: &Roster) -> Vec<Violation> {
             _ => None,
         })
         .collect();
-    for h in &p.history {
-        let Some(tz) = agents
-            .get(h.agent_id.as_str())
-            .and_then(|a| a.zone.parse::<Tz>().ok())
-        else {
+    // Worked before the period, or held elsewhere (every contract rule counts those on the grid,
+    // as the problem defines): fixed shifts, each on the local date it starts.
+    let before = p
+        .history
+        .iter()
+        .map(|h| (h.agent_id.as_str(), h.start, (h.start, h.end), true));
+    let held = p
+        .held
+        .iter()
+        .map(|h| (h.agent_id.as_str(), h.start, h.on_grid(&p.period), false));
+    for (agent_id, began, (start, end), prior) in before.chain(held) {
+        let Some(tz) = agents.get(agent_id).and_then(|a| a.zone.parse::<Tz>().ok()) else {
             continue;
         };
-        worked.entry(h.agent_id.as_str()).or_default().push(Worked {
-            start: h.start,
-            end: h.end,
-            date: h.start.with_timezone(&tz).date_naive(),
+        worked.entry(agent_id).or_default().push(Worked {
+            start,
+            end,
+            date: began.with_timezone(&tz).date_naive(),
             pinned: true,
-            prior: true,
+            prior,
+            held: !prior,
         });
     }
     for a in &p.agents {

@@ -166,10 +166,25 @@ pub(super) fn check_contract(
     let week = |d: NaiveDate| ((d - first).num_days().div_euclid(7)).clamp(0, weeks - 1) as usize;
     let mut hours = vec![0.0; weeks as usize];
     let mut count = vec![0u32; weeks as usize];
+    // What held shifts alone reach: a limit they already pass is broken only if the roster
+    // goes further (the roster cannot undo another plan's shifts).
+    let mut held_hours = vec![0.0; weeks as usize];
+    let mut held_count = vec![0u32; weeks as usize];
     for w in ws.iter().filter(|w| !w.prior) {
-        hours[week(w.date)] += (w.end - w.start).num_minutes() as f64 / 60.0;
+        let h = (w.end - w.start).num_minutes() as f64 / 60.0;
+        hours[week(w.date)] += h;
         count[week(w.date)] += 1;
+        if w.held {
+            held_hours[week(w.date)] += h;
+            held_count[week(w.date)] += 1;
+        }
     }
+    let held_days: BTreeSet<NaiveDate> = ws.iter().filter(|w| w.held).map(|w| w.date).collect();
+    let rostered: BTreeSet<NaiveDate> = ws
+        .iter()
+        .filter(|w| !w.held && !w.prior)
+        .map(|w| w.date)
+        .collect();
     for pair in ws.windows(2) {
         let (x, y) = (&pair[0], &pair[1]);
         if x.pinned && y.pinned {
@@ -216,7 +231,7 @@ pub(super) fn check_contract(
     // Rules across the period start are reported on the period's own days only.
     let in_period: BTreeSet<NaiveDate> = ws.iter().filter(|w| !w.prior).map(|w| w.date).collect();
     for k in 0..weeks as usize {
-        if hours[k] > c.max_hours_per_week + 1e-9 && !all_pinned {
+        if hours[k] > c.max_hours_per_week.max(held_hours[k]) + 1e-9 && !all_pinned {
             v.push(
                 "max_hours",
                 id,
@@ -225,7 +240,7 @@ pub(super) fn check_contract(
                 format!("week {k}: {} h > {}", hours[k], c.max_hours_per_week),
             );
         }
-        if count[k] > c.max_shifts_per_week && !all_pinned {
+        if count[k] > c.max_shifts_per_week.max(held_count[k]) && !all_pinned {
             v.push(
                 "max_shifts",
                 id,
@@ -253,13 +268,18 @@ pub(super) fn check_contract(
     }
     let days: BTreeSet<NaiveDate> = ws.iter().map(|w| w.date).collect();
     let mut run = 0;
+    let mut run_rostered = false;
     let mut prev: Option<NaiveDate> = None;
     for &d in &days {
         match prev {
             Some(p) if (d - p).num_days() == 1 => run += 1,
             Some(p) => {
                 let off = (d - p).num_days() - 1;
-                if off < i64::from(c.min_consecutive_days_off) && in_period.contains(&d) {
+                let by_roster = rostered.contains(&d) || rostered.contains(&p);
+                if off < i64::from(c.min_consecutive_days_off)
+                    && in_period.contains(&d)
+                    && by_roster
+                {
                     v.push(
                         "min_days_off",
                         id,
@@ -269,10 +289,12 @@ pub(super) fn check_contract(
                     );
                 }
                 run = 1;
+                run_rostered = false;
             }
             None => run = 1,
         }
-        if run > c.max_consecutive_days && in_period.contains(&d) {
+        run_rostered |= rostered.contains(&d);
+        if run > c.max_consecutive_days && in_period.contains(&d) && run_rostered {
             v.push(
                 "max_consecutive_days",
                 id,
@@ -283,15 +305,9 @@ pub(super) fn check_contract(
         }
         prev = Some(d);
     }
-    let weekends: BTreeSet<NaiveDate> = in_period
-        .iter()
-        .filter_map(|d| match d.weekday() {
-            Weekday::Sat => Some(*d),
-            Weekday::Sun => Some(*d - Duration::days(1)),
-            _ => None,
-        })
-        .collect();
-    if weekends.len() as u32 > c.max_weekends {
+    let weekends = weekends_of(&in_period);
+    let held_weekends = weekends_of(&held_days).len() as u32;
+    if weekends.len() as u32 > c.max_weekends.max(held_weekends) {
         v.push(
             "max_weekends",
             id,
@@ -300,4 +316,15 @@ pub(super) fn check_contract(
             format!("{} weekends worked", weekends.len()),
         );
     }
+}
+
+/// The Saturdays of the weekends some of `days` fall on.
+fn weekends_of(days: &BTreeSet<NaiveDate>) -> BTreeSet<NaiveDate> {
+    days.iter()
+        .filter_map(|d| match d.weekday() {
+            Weekday::Sat => Some(*d),
+            Weekday::Sun => Some(*d - Duration::days(1)),
+            _ => None,
+        })
+        .collect()
 }
