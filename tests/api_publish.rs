@@ -105,13 +105,7 @@ async fn publish_and_deliver(kind: Kind) {
     let ids = agent_ids_by_email(&app, &m).await;
     assert!(!by_agent.is_empty());
 
-    let published = app
-        .post(
-            &format!("/api/v1/schedules/{id}/publish"),
-            Some(&m),
-            json!({}),
-        )
-        .await;
+    let published = publish(&app, &m, &id).await;
     assert_eq!(
         published.status,
         StatusCode::CREATED,
@@ -631,6 +625,11 @@ fn stockholm_agent(name: &str, email: &str, languages: &[&str]) -> Value {
         "availability": {"weekly": windows}})
 }
 
+async fn publish(app: &TestApp, m: &str, id: &str) -> common::Reply {
+    let path = format!("/api/v1/schedules/{id}/publish");
+    app.post(&path, Some(m), json!({})).await
+}
+
 async fn solve_schedule(app: &TestApp, m: &str, body: Value) -> Value {
     let r = app.post("/api/v1/schedules", Some(m), body).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
@@ -820,6 +819,120 @@ async fn publishing_one_queue_keeps_the_others(kind: Kind) {
         assert!(!mailed.contains(email), "{email} was mailed: {mailed:?}");
         assert!(ids.contains_key(email));
     }
+}
+
+/// An agent who speaks English and Swedish, published for the English week: the Swedish schedule
+/// of that week counts those hours toward the agent's 16-h week, so both plans together keep it.
+async fn a_second_queue_counts_the_hours_held_for_the_first(kind: Kind) {
+    let Some(app) = common::spawn_with(kind, |c| c.workers = 1).await else {
+        return;
+    };
+    let m = app.manager_token().await;
+    let swedish = seed(&app, &m).await;
+    let english = common::roster::add_queue(&app, &m, "English chat", "en-GB").await;
+    let mut both = stockholm_agent("Both", "both@example.com", &["sv", "en"]);
+    both["contract"]["max_hours_per_week"] = json!(16);
+    let r = app.post("/api/v1/agents", Some(&m), both).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let both_id = r.body["id"].as_str().unwrap().to_string();
+
+    let week = |queue: &str| {
+        json!({"from": "2026-03-09", "weeks": 1, "queue_ids": [queue],
+                                    "time_limit_seconds": 10})
+    };
+    let en = solve_schedule(&app, &m, week(&english)).await;
+    let en_id = en["id"].as_str().unwrap();
+    let published = publish(&app, &m, en_id).await;
+    assert_eq!(
+        published.status,
+        StatusCode::CREATED,
+        "{:?}",
+        published.body
+    );
+    // The week in Stockholm: Monday 9 to Monday 16 March.
+    let held = held_between(&app, "2026-03-08T23:00:00Z", "2026-03-15T23:00:00Z");
+    let english_hours: f64 = held
+        .iter()
+        .filter(|h| h.1 == both_id && h.3 == "active")
+        .map(|h| {
+            use chatroster::db::schema::shifts as s;
+            let (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime) = s::table
+                .find(&h.0)
+                .select((s::start_at, s::end_at))
+                .first(&mut *app.pool.get().unwrap())
+                .unwrap();
+            (end - start).num_minutes() as f64 / 60.0
+        })
+        .sum();
+    assert!(
+        english_hours > 0.0,
+        "the only English speaker works English"
+    );
+
+    let sv = solve_schedule(&app, &m, week(&swedish)).await;
+    let kpis = sv["roster"]["kpis"]["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agent_id"] == json!(both_id))
+        .unwrap()
+        .clone();
+    assert_eq!(kpis["held_hours_per_week"], json!([english_hours]));
+    let swedish_hours = kpis["hours_per_week"][0].as_f64().unwrap();
+    assert!(
+        english_hours + swedish_hours <= 16.0,
+        "{english_hours} h English + {swedish_hours} h Swedish"
+    );
+    // A shift of the English plan published after the solve, on the Saturday of the Swedish
+    // agent with the most shifts: beside it the roster breaks that agent's contract (a sixth
+    // shift, a sixth day in a row), so publishing is refused until a re-solve counts it.
+    let sv_id = sv["id"].as_str().unwrap();
+    let busiest = sv["roster"]["kpis"]["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|a| a["shifts"].as_u64().unwrap())
+        .unwrap()
+        .clone();
+    assert_eq!(busiest["shifts"], json!(5), "{busiest}");
+    let mut late = common::published_shift(
+        busiest["agent_id"].as_str().unwrap(),
+        &english,
+        "2026-03-14T09:00:00Z",
+        "2026-03-14T13:00:00Z",
+    );
+    late.schedule_id = Some(en_id.to_string());
+    chatroster::db::shifts::insert_all(&mut app.pool.get().unwrap(), &[late]).unwrap();
+    let refused = publish(&app, &m, sv_id).await;
+    assert_problem(&refused, StatusCode::CONFLICT, None);
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(detail.contains("max_shifts"), "{detail}");
+    assert!(
+        detail.contains(busiest["agent_id"].as_str().unwrap()),
+        "{detail}"
+    );
+    // Re-solved beside it, the week publishes.
+    let r = app
+        .post(
+            &format!("/api/v1/schedules/{sv_id}/resolve"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    common::roster::wait_solved(&app, &m, sv_id).await;
+    let second = publish(&app, &m, sv_id).await;
+    assert_eq!(second.status, StatusCode::CREATED, "{:?}", second.body);
+}
+
+#[actix_web::test]
+async fn a_second_queue_counts_the_hours_held_for_the_first_sqlite() {
+    a_second_queue_counts_the_hours_held_for_the_first(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_second_queue_counts_the_hours_held_for_the_first_postgres() {
+    a_second_queue_counts_the_hours_held_for_the_first(Kind::Postgres).await;
 }
 
 #[actix_web::test]

@@ -4,6 +4,7 @@
 pub mod assignment;
 pub mod editing;
 pub mod forecasting;
+mod held_shifts;
 pub mod publishing;
 pub mod recruiting;
 pub mod requirements;

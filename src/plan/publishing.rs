@@ -13,7 +13,7 @@ use crate::domain::calendar::ics::{calendar, Method};
 use crate::domain::calendar::local::render_rows;
 use crate::domain::calendar::reconcile::{reconcile, Planned, Reconciled, Scope};
 use crate::domain::calendar::{AgentInfo, Shift};
-use crate::domain::scheduler::Roster;
+use crate::domain::scheduler::{Problem, Roster};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -172,6 +172,36 @@ pub fn publish(
                     listed.join("; ")
                 ),
             });
+        }
+        let solved_for: Option<Problem> = schedule
+            .problem
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok());
+        if let Some(problem) = solved_for {
+            let held = super::held_shifts::held_in(&scope, kept.values().flatten());
+            let breaches = super::held_shifts::new_breaches(&problem, &roster, held);
+            if !breaches.is_empty() {
+                let listed: Vec<String> = breaches
+                    .iter()
+                    .take(3)
+                    .map(|v| {
+                        format!(
+                            "agent {}: {} ({})",
+                            v.agent_id.as_deref().unwrap_or("?"),
+                            v.rule,
+                            v.message
+                        )
+                    })
+                    .collect();
+                return Err(PlanError::Conflict {
+                    field: None,
+                    detail: format!(
+                        "beside the shifts published since the solve, the roster would break contracts: {}; \
+                         re-solve the schedule (a solve counts those shifts)",
+                        listed.join("; ")
+                    ),
+                });
+            }
         }
         let agent_ids: BTreeSet<String> = existing.keys().chain(planned.keys()).cloned().collect();
         let agents = load_agents(c, &agent_ids)?;

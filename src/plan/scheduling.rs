@@ -3,11 +3,11 @@
 
 use super::requirements::{queue_requirements, WhatIf};
 use super::PlanError;
-use crate::db::{self, agents::AgentRecord, queues::QueueRecord, DbConnection};
+use crate::db::{self, agents::AgentRecord, queues::QueueRecord, shifts::ShiftRow, DbConnection};
 use crate::domain::calendar::reconcile::Scope;
 use crate::domain::scheduler::{
-    self, Agent, AvailabilityWindow, BreakRule, Contract, Period, Preferences, PriorShift, Problem,
-    Queue, ShiftTemplate, SolveOptions, UtcRange, Weights, Workload,
+    self, Agent, AvailabilityWindow, BreakRule, Contract, HeldShift, Period, Preferences,
+    PriorShift, Problem, Queue, ShiftTemplate, SolveOptions, UtcRange, Weights, Workload,
 };
 use crate::domain::shift_preferences::ShiftPreferences;
 use crate::domain::validation::ValidationErrors;
@@ -189,19 +189,21 @@ fn add_approved_time_off(
 /// Published shifts that publishing this schedule would keep (another queue's plan, a swap, a claimed
 /// open shift, or a shift starting outside the period) are time the agent is taken, with their rest
 /// either side as between two rostered shifts: the roster never meets them, so it can be published
-/// beside them.
+/// beside them. Those starting inside the period are returned as held shifts too: they count
+/// toward the agent's weekly hours and shifts, days in a row, days off and weekends.
 fn add_kept_shifts(
     conn: &mut DbConnection,
     agents: &mut [Agent],
     scope: &Scope,
-) -> Result<(), PlanError> {
+) -> Result<Vec<HeldShift>, PlanError> {
     // A roster's last shift may run past the period's end into a shift published after it.
     let reach = scope.end + chrono::Duration::days(1);
-    let held = db::shifts::active_overlapping(conn, scope.start.naive_utc(), reach.naive_utc())?;
-    for row in held
+    let rows = db::shifts::active_overlapping(conn, scope.start.naive_utc(), reach.naive_utc())?;
+    let kept: Vec<&ShiftRow> = rows
         .iter()
         .filter(|r| !super::publishing::replaced(scope, r))
-    {
+        .collect();
+    for row in &kept {
         let Some(agent) = agents
             .iter_mut()
             .find(|a| row.agent_id.as_deref() == Some(a.id.as_str()))
@@ -214,7 +216,11 @@ fn add_kept_shifts(
             end: row.end_utc() + rest,
         });
     }
-    Ok(())
+    let scheduled: std::collections::HashSet<&str> = agents.iter().map(|a| a.id.as_str()).collect();
+    Ok(super::held_shifts::held_in(scope, kept)
+        .into_iter()
+        .filter(|h| scheduled.contains(h.agent_id.as_str()))
+        .collect())
 }
 
 /// How far back published shifts are handed to the scheduler as history: further than any
@@ -419,7 +425,7 @@ pub fn build_problem(
         end: start + chrono::Duration::weeks(i64::from(weeks)),
         queues: queues.iter().map(|q| q.id.clone()).collect(),
     };
-    add_kept_shifts(conn, &mut agents, &scope)?;
+    let held = add_kept_shifts(conn, &mut agents, &scope)?;
     let history = published_history(conn, &agents, start)?;
     let problem = Problem {
         period: Period {
@@ -433,6 +439,7 @@ pub fn build_problem(
         templates: default_templates(),
         pinned: Vec::new(),
         history,
+        held,
         weights: Default::default(),
     };
     Ok(problem)
