@@ -597,6 +597,139 @@ async fn handed_over_shifts_survive_republishing(kind: Kind) {
         .unwrap();
     assert_eq!(agent.as_deref(), Some(taker.as_str()), "the swap stands");
     assert_eq!((status.as_str(), sequence), ("active", 1));
+    let (start, end): (chrono::NaiveDateTime, chrono::NaiveDateTime) = s::table
+        .find(&shift_id)
+        .select((s::start_at, s::end_at))
+        .first(&mut *conn)
+        .unwrap();
+    drop(conn);
+
+    // A re-solve keeps the swapped shift as its taker's fixed shift, covering the queue, and
+    // does not give that time back to the agent who gave it away.
+    let resolved = resolve(&app, &m, &id).await;
+    let shifts = resolved["roster"]["shifts"].as_array().unwrap();
+    let at = |t: chrono::NaiveDateTime| {
+        json!(t
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    let kept = shifts
+        .iter()
+        .find(|x| x["agent_id"] == json!(taker) && x["start_utc"] == at(start))
+        .unwrap_or_else(|| panic!("the taker's shift is not among {} shifts", shifts.len()));
+    assert_eq!(kept["end_utc"], at(end));
+    assert_eq!(kept["pinned"], json!(true));
+    assert!(kept["intervals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|iv| !iv["serving"].as_array().unwrap().is_empty()));
+    assert!(!shifts
+        .iter()
+        .any(|x| x["agent_id"] == json!(holder) && x["start_utc"] == at(start)));
+    let third = publish(&app, &m, &id).await;
+    assert_eq!(third.status, StatusCode::CREATED, "{:?}", third.body);
+    let mut conn = app.pool.get().unwrap();
+    let (agent, status): (Option<String>, String) = s::table
+        .find(&shift_id)
+        .select((s::agent_id, s::status))
+        .first(&mut *conn)
+        .unwrap();
+    assert_eq!(
+        (agent.as_deref(), status.as_str()),
+        (Some(taker.as_str()), "active")
+    );
+}
+
+/// Between solve and publication an agent is set inactive and another gets time off approved over
+/// a rostered shift: publishing is refused naming both, and publishes once a re-solve saw them.
+async fn publishing_refuses_a_roster_that_no_longer_fits(kind: Kind) {
+    let Some(app) = common::spawn_with(kind, |c| c.workers = 1).await else {
+        return;
+    };
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap().to_string();
+    let shifts = schedule["roster"]["shifts"].as_array().unwrap().clone();
+    let leaver = shifts[0]["agent_id"].as_str().unwrap().to_string();
+    let resting = shifts
+        .iter()
+        .find(|s| s["agent_id"] != json!(leaver))
+        .unwrap()
+        .clone();
+    let agent = app.get(&format!("/api/v1/agents/{leaver}"), Some(&m)).await;
+    let a = &agent.body;
+    let body = json!({"name": a["name"], "email": a["email"], "time_zone": a["time_zone"],
+        "languages": a["languages"], "contract": a["contract"], "status": "inactive",
+        "availability": {"weekly": a["availability"]["weekly"]}});
+    let r = app
+        .put(&format!("/api/v1/agents/{leaver}"), Some(&m), body)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let at = |v: &Value| {
+        v.as_str()
+            .unwrap()
+            .parse::<DateTime<Utc>>()
+            .unwrap()
+            .naive_utc()
+    };
+    let now = chatroster::db::now();
+    chatroster::db::time_off::insert(
+        &mut app.pool.get().unwrap(),
+        &chatroster::db::time_off::TimeOffRow {
+            id: chatroster::db::new_id(),
+            agent_id: resting["agent_id"].as_str().unwrap().to_string(),
+            start_at: at(&resting["start_utc"]),
+            end_at: at(&resting["end_utc"]),
+            start_local: String::new(),
+            end_local: String::new(),
+            time_zone: "UTC".into(),
+            reason: "sick".into(),
+            status: "approved".into(),
+            decision_note: None,
+            decided_by: None,
+            decided_at: Some(now),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .unwrap();
+
+    let refused = publish(&app, &m, &id).await;
+    assert_problem(&refused, StatusCode::CONFLICT, Some("shifts[0]"));
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&format!("agent {leaver} is no longer active")),
+        "{detail}"
+    );
+    assert!(detail.contains("approved time off"), "{detail}");
+    let outbox = app.get("/api/v1/outbox", Some(&m)).await;
+    assert_eq!(outbox.body["total"], 0, "nothing was published");
+
+    let resolved = resolve(&app, &m, &id).await;
+    assert!(!resolved["roster"]["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["agent_id"] == json!(leaver)));
+    let published = publish(&app, &m, &id).await;
+    assert_eq!(
+        published.status,
+        StatusCode::CREATED,
+        "{:?}",
+        published.body
+    );
+}
+
+#[actix_web::test]
+async fn publishing_refuses_a_roster_that_no_longer_fits_sqlite() {
+    publishing_refuses_a_roster_that_no_longer_fits(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn publishing_refuses_a_roster_that_no_longer_fits_postgres() {
+    publishing_refuses_a_roster_that_no_longer_fits(Kind::Postgres).await;
 }
 
 #[actix_web::test]
@@ -628,6 +761,14 @@ fn stockholm_agent(name: &str, email: &str, languages: &[&str]) -> Value {
 async fn publish(app: &TestApp, m: &str, id: &str) -> common::Reply {
     let path = format!("/api/v1/schedules/{id}/publish");
     app.post(&path, Some(m), json!({})).await
+}
+
+/// Re-solves schedule `id` and waits for the new roster.
+async fn resolve(app: &TestApp, m: &str, id: &str) -> Value {
+    let path = format!("/api/v1/schedules/{id}/resolve");
+    let r = app.post(&path, Some(m), json!({})).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
+    common::roster::wait_solved(app, m, id).await
 }
 
 async fn solve_schedule(app: &TestApp, m: &str, body: Value) -> Value {
@@ -912,15 +1053,7 @@ async fn a_second_queue_counts_the_hours_held_for_the_first(kind: Kind) {
         "{detail}"
     );
     // Re-solved beside it, the week publishes.
-    let r = app
-        .post(
-            &format!("/api/v1/schedules/{sv_id}/resolve"),
-            Some(&m),
-            json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::ACCEPTED, "{:?}", r.body);
-    common::roster::wait_solved(&app, &m, sv_id).await;
+    resolve(&app, &m, sv_id).await;
     let second = publish(&app, &m, sv_id).await;
     assert_eq!(second.status, StatusCode::CREATED, "{:?}", second.body);
 }

@@ -9,6 +9,7 @@ pub mod publishing;
 pub mod recruiting;
 pub mod requirements;
 pub mod scheduling;
+mod staleness;
 
 use crate::db::DbError;
 use crate::domain::forecast::ForecastError;

@@ -120,6 +120,12 @@ pub fn publish(
         let mut planned: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
         let mut served: HashMap<(String, DateTime<Utc>), Vec<String>> = HashMap::new();
         let mut conflicts = Vec::new();
+        let current = super::staleness::Current::read(
+            c,
+            reach_start.naive_utc(),
+            reach_end.naive_utc(),
+        )?;
+        let mut stale = Vec::new();
         for (index, s) in roster.shifts.iter().enumerate() {
             let key = (
                 s.agent_id.clone(),
@@ -127,6 +133,17 @@ pub fn publish(
                 s.end_utc.naive_utc(),
             );
             if handed_over.contains(&key) {
+                continue;
+            }
+            // A swapped or claimed shift the solve kept for its holder is published already.
+            let holds_it = kept
+                .get(&s.agent_id)
+                .is_some_and(|rows| rows.iter().any(|r| holder_keeps(r, s)));
+            if holds_it {
+                continue;
+            }
+            if let Some(why) = current.why_not(index, s) {
+                stale.push((index, why));
                 continue;
             }
             let queue_id = primary_queue(s).or_else(|| schedule_queues.first().cloned());
@@ -158,27 +175,29 @@ pub fn publish(
                     queue_id,
                 });
         }
-        if let Some((index, _)) = conflicts.first() {
-            let listed: Vec<&str> = conflicts.iter().take(3).map(|(_, d)| d.as_str()).collect();
-            let more = match conflicts.len() {
-                n if n > 3 => format!(" (and {} more)", n - 3),
-                _ => String::new(),
-            };
-            return Err(PlanError::Conflict {
-                field: Some(format!("shifts[{index}]")),
-                detail: format!(
-                    "the roster overlaps published shifts that publishing it would keep: {}{more}; \
-                     re-solve the schedule (a solve leaves those shifts free) or move these shifts",
-                    listed.join("; ")
-                ),
-            });
-        }
+        refuse(
+            &conflicts,
+            "the roster overlaps published shifts that publishing it would keep",
+            "re-solve the schedule (a solve leaves those shifts free) or move these shifts",
+        )?;
+        refuse(
+            &stale,
+            "the roster no longer fits what changed since the solve",
+            "re-solve the schedule (a solve leaves out inactive agents and approved time off) or \
+             edit these shifts",
+        )?;
         let solved_for: Option<Problem> = schedule
             .problem
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok());
         if let Some(problem) = solved_for {
-            let held = super::held_shifts::held_in(&scope, kept.values().flatten());
+            // Kept rows the roster itself holds (see above) are its own shifts, not held beside it.
+            let beside = kept.values().flatten().filter(|r| {
+                !roster.shifts.iter().any(|s| {
+                    r.agent_id.as_deref() == Some(s.agent_id.as_str()) && holder_keeps(r, s)
+                })
+            });
+            let held = super::held_shifts::held_in(&scope, beside);
             let breaches = super::held_shifts::new_breaches(&problem, &roster, held);
             if !breaches.is_empty() {
                 let listed: Vec<String> = breaches
@@ -305,6 +324,31 @@ fn served_queues(shift: &crate::domain::scheduler::ShiftOut, main: &str) -> Vec<
         }
     }
     queues
+}
+
+/// Whether published `row` is roster shift `shift` kept for the holder a swap or claim gave it to
+/// (the solve pins those; see `scheduling::add_kept_shifts`). The caller matches the agent.
+fn holder_keeps(row: &ShiftRow, shift: &crate::domain::scheduler::ShiftOut) -> bool {
+    row.schedule_id.is_none()
+        && row.start_utc() == shift.start_utc
+        && row.end_utc() == shift.end_utc
+}
+
+/// A 409 naming the first roster shift of `found` ((index, what is wrong with it)) and listing
+/// three of them, if there are any.
+fn refuse(found: &[(usize, String)], what: &str, remedy: &str) -> Result<(), PlanError> {
+    let Some((index, _)) = found.first() else {
+        return Ok(());
+    };
+    let listed: Vec<&str> = found.iter().take(3).map(|(_, d)| d.as_str()).collect();
+    let more = match found.len() {
+        n if n > 3 => format!(" (and {} more)", n - 3),
+        _ => String::new(),
+    };
+    Err(PlanError::Conflict {
+        field: Some(format!("shifts[{index}]")),
+        detail: format!("{what}: {}{more}; {remedy}", listed.join("; ")),
+    })
 }
 
 /// Says which roster shift meets which kept shift, and why publishing keeps that one.

@@ -6,8 +6,9 @@ use super::PlanError;
 use crate::db::{self, agents::AgentRecord, queues::QueueRecord, shifts::ShiftRow, DbConnection};
 use crate::domain::calendar::reconcile::Scope;
 use crate::domain::scheduler::{
-    self, Agent, AvailabilityWindow, BreakRule, Contract, HeldShift, Period, Preferences,
-    PriorShift, Problem, Queue, ShiftTemplate, SolveOptions, UtcRange, Weights, Workload,
+    self, Agent, AvailabilityWindow, BreakRule, Contract, HeldShift, Period, PinnedShift,
+    Preferences, PriorShift, Problem, Queue, ShiftTemplate, SolveOptions, UtcRange, Weights,
+    Workload,
 };
 use crate::domain::shift_preferences::ShiftPreferences;
 use crate::domain::validation::ValidationErrors;
@@ -186,22 +187,66 @@ fn add_approved_time_off(
     Ok(())
 }
 
+/// Published shifts the schedule's solve must build around.
+struct KeptShifts {
+    /// Held for other queues (or starting outside the period): taken time, counted by the contract.
+    held: Vec<HeldShift>,
+    /// Handed over by a swap or claimed as an open shift, serving only the schedule's queues: the
+    /// holder's fixed shifts, covering those queues, so a re-solve does not staff their hours again.
+    handed: Vec<PinnedShift>,
+    /// The shifts those were before the hand-over, as (giver, start, end).
+    given_away: Vec<GivenAway>,
+}
+
+/// A roster shift a swap handed to someone else: (the agent who gave it, start, end).
+pub type GivenAway = (String, DateTime<Utc>, DateTime<Utc>);
+
 /// Published shifts that publishing this schedule would keep (another queue's plan, a swap, a claimed
 /// open shift, or a shift starting outside the period) are time the agent is taken, with their rest
 /// either side as between two rostered shifts: the roster never meets them, so it can be published
 /// beside them. Those starting inside the period are returned as held shifts too: they count
-/// toward the agent's weekly hours and shifts, days in a row, days off and weekends.
+/// toward the agent's weekly hours and shifts, days in a row, days off and weekends. A swapped or
+/// claimed shift of the schedule's own queues that lies on the period's grid is returned as a
+/// pinned shift of its holder instead: it covers its queue in the roster.
 fn add_kept_shifts(
     conn: &mut DbConnection,
     agents: &mut [Agent],
     scope: &Scope,
-) -> Result<Vec<HeldShift>, PlanError> {
+    interval_minutes: i64,
+) -> Result<KeptShifts, PlanError> {
     // A roster's last shift may run past the period's end into a shift published after it.
     let reach = scope.end + chrono::Duration::days(1);
     let rows = db::shifts::active_overlapping(conn, scope.start.naive_utc(), reach.naive_utc())?;
-    let kept: Vec<&ShiftRow> = rows
+    let scheduled: std::collections::HashSet<String> =
+        agents.iter().map(|a| a.id.clone()).collect();
+    let (handed_rows, kept): (Vec<&ShiftRow>, Vec<&ShiftRow>) = rows
         .iter()
         .filter(|r| !super::publishing::replaced(scope, r))
+        .partition(|r| {
+            r.agent_id.as_ref().is_some_and(|a| scheduled.contains(a))
+                && handed_to_holder(scope, r, interval_minutes)
+        });
+    let handed = handed_rows
+        .iter()
+        .filter_map(|r| {
+            Some(PinnedShift {
+                agent_id: r.agent_id.clone()?,
+                start: r.start_utc(),
+                end: r.end_utc(),
+                breaks: r
+                    .breaks()
+                    .into_iter()
+                    .map(|b| UtcRange {
+                        start: b.start,
+                        end: b.end,
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let given_away = handed_rows
+        .iter()
+        .filter_map(|r| Some((r.handed_over_from.clone()?, r.start_utc(), r.end_utc())))
         .collect();
     for row in &kept {
         let Some(agent) = agents
@@ -216,11 +261,28 @@ fn add_kept_shifts(
             end: row.end_utc() + rest,
         });
     }
-    let scheduled: std::collections::HashSet<&str> = agents.iter().map(|a| a.id.as_str()).collect();
-    Ok(super::held_shifts::held_in(scope, kept)
+    let held = super::held_shifts::held_in(scope, kept)
         .into_iter()
-        .filter(|h| scheduled.contains(h.agent_id.as_str()))
-        .collect())
+        .filter(|h| scheduled.contains(&h.agent_id))
+        .collect();
+    Ok(KeptShifts {
+        held,
+        handed,
+        given_away,
+    })
+}
+
+/// A shift a swap or claim gave its holder, serving nothing but the schedule's queues, inside the
+/// period and on its grid: the solve can keep it as the holder's pinned shift.
+fn handed_to_holder(scope: &Scope, row: &ShiftRow, interval_minutes: i64) -> bool {
+    let on_grid = |t: DateTime<Utc>| (t - scope.start).num_minutes() % interval_minutes == 0;
+    row.schedule_id.is_none()
+        && row.start_utc() >= scope.start
+        && row.end_utc() <= scope.end
+        && row.end_utc() > row.start_utc()
+        && on_grid(row.start_utc())
+        && on_grid(row.end_utc())
+        && row.served_queues().iter().all(|q| scope.queues.contains(q))
 }
 
 /// How far back published shifts are handed to the scheduler as history: further than any
@@ -331,13 +393,14 @@ pub fn check_period(
 /// [`period_start`]): each queue's requirement is the
 /// agents to roster (after shrinkage, floor included) from its forecast, on a common UTC grid (30
 /// minutes unless every queue plans in 15); a 15-minute queue on a 30-minute grid needs the larger
-/// of its two quarter hours.
+/// of its two quarter hours. Also returns the roster shifts swaps handed to someone else, so a
+/// re-solve drops the giver's lock on them.
 pub fn build_problem(
     conn: &mut DbConnection,
     from: NaiveDate,
     weeks: u32,
     queues: &[QueueRecord],
-) -> Result<Problem, PlanError> {
+) -> Result<(Problem, Vec<GivenAway>), PlanError> {
     if !(1..=6).contains(&weeks) {
         return Err(ValidationErrors::single("weeks", "must be between 1 and 6").into());
     }
@@ -425,7 +488,7 @@ pub fn build_problem(
         end: start + chrono::Duration::weeks(i64::from(weeks)),
         queues: queues.iter().map(|q| q.id.clone()).collect(),
     };
-    let held = add_kept_shifts(conn, &mut agents, &scope)?;
+    let kept = add_kept_shifts(conn, &mut agents, &scope, i64::from(interval))?;
     let history = published_history(conn, &agents, start)?;
     let problem = Problem {
         period: Period {
@@ -437,19 +500,21 @@ pub fn build_problem(
         queues: problem_queues,
         agents,
         templates: default_templates(),
-        pinned: Vec::new(),
+        pinned: kept.handed,
         history,
-        held,
+        held: kept.held,
         weights: Default::default(),
     };
-    Ok(problem)
+    Ok((problem, kept.given_away))
 }
 
 /// The locked shifts of a schedule's previous roster that a re-solve keeps: those of agents still
-/// active (an inactive agent's lock cannot be honoured and is dropped).
+/// active (an inactive agent's lock cannot be honoured and is dropped), but not a shift a swap handed
+/// to someone else, nor one the problem pins already (a handed-over shift its holder keeps).
 fn kept_locks(
     schedule: &db::schedules::ScheduleRow,
     problem: &Problem,
+    given_away: &[GivenAway],
 ) -> Vec<scheduler::PinnedShift> {
     let previous: Option<Problem> = schedule
         .problem
@@ -460,6 +525,17 @@ fn kept_locks(
         .unwrap_or_default()
         .into_iter()
         .filter(|pin| problem.agents.iter().any(|a| a.id == pin.agent_id))
+        .filter(|pin| {
+            !given_away.iter().any(|(giver, start, end)| {
+                *giver == pin.agent_id && *start == pin.start && *end == pin.end
+            })
+        })
+        .filter(|pin| {
+            !problem
+                .pinned
+                .iter()
+                .any(|p| p.agent_id == pin.agent_id && p.start == pin.start)
+        })
         .collect()
 }
 
@@ -496,14 +572,16 @@ impl JobHandler for SolveScheduleHandler {
             .collect();
         queues.sort_by_key(|q| queue_ids.iter().position(|id| id == &q.id));
         let weeks = u32::try_from(schedule.weeks).unwrap_or(1);
-        let mut problem = match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
-            Ok(built) => built,
-            Err(e) => {
-                db::schedules::fail_solve(&mut conn, &id, &e.to_string())?;
-                return Err(JobError::Permanent(e.to_string()));
-            }
-        };
-        problem.pinned = kept_locks(&schedule, &problem);
+        let (mut problem, given_away) =
+            match build_problem(&mut conn, schedule.period_start, weeks, &queues) {
+                Ok(built) => built,
+                Err(e) => {
+                    db::schedules::fail_solve(&mut conn, &id, &e.to_string())?;
+                    return Err(JobError::Permanent(e.to_string()));
+                }
+            };
+        let locks = kept_locks(&schedule, &problem, &given_away);
+        problem.pinned.extend(locks);
         problem.weights = schedule_weights(&schedule);
         drop(conn);
         ctx.progress(
