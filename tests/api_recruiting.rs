@@ -233,6 +233,13 @@ both_backends!(
             fields.contains(&"languages") && fields.contains(&"availability"),
             "{fields:?}"
         );
+        // A start date lies in the supported years: 9999 is a typo, not "some day".
+        let mut far = application("A", "a@example.com");
+        far["earliest_start"] = json!("9999-01-01");
+        let r = apply(&app, &posting, far).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("earliest_start"));
+        let detail = r.body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("2000 to 2199"), "{detail}");
         // Unknown fields are refused by name; nothing was stored by any of this.
         let mut extra = application("A", "a@example.com");
         extra["salary_expectation"] = json!(1);

@@ -32,7 +32,7 @@ pub fn validate(
     now: NaiveDateTime,
 ) -> Result<Option<ApplicationForm>, RecruitError> {
     let mut errors = wire_errors;
-    let valid = match validate_application(input, now.date()) {
+    let valid = match validate_application(input, now.and_utc()) {
         Ok(v) => Some(v),
         Err(ApplicationRejection::Spam) => return Ok(None),
         Err(ApplicationRejection::Invalid(fields)) => {
