@@ -164,6 +164,12 @@ both_backends!(
             .map(|e| e["field"].as_str().unwrap())
             .collect();
         assert_eq!(fields, ["languages[0]", "hires_wanted", "status"]);
+        // A region listed twice (in any case) is named where it repeats.
+        let mut twice = posting_body("open");
+        twice["regions"] = json!(["SE", "PH", "se"]);
+        let r = app.post("/api/v1/postings", Some(&m), twice).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("regions[2]"));
+        assert_eq!(r.body["errors"][0]["message"], "SE is listed twice");
     }
 );
 
