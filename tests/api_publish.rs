@@ -1077,3 +1077,31 @@ async fn publishing_one_queue_keeps_the_others_sqlite() {
 async fn publishing_one_queue_keeps_the_others_postgres() {
     publishing_one_queue_keeps_the_others(Kind::Postgres).await;
 }
+
+both_backends!(outbox_refuses_an_unknown_kind, |app: TestApp| async move {
+    let m = app.manager_token().await;
+    app.agent_with_token(&m, "lina@example.com").await;
+    let link = app
+        .post(
+            "/api/v1/auth/sign-in-links",
+            None,
+            json!({"email": "lina@example.com"}),
+        )
+        .await;
+    assert_eq!(link.status, StatusCode::ACCEPTED);
+    let by_kind = |k: &str| format!("/api/v1/outbox?kind={k}");
+    assert_eq!(
+        app.get(&by_kind("sign_in"), Some(&m)).await.body["total"],
+        1
+    );
+    assert_eq!(
+        app.get(&by_kind("schedule"), Some(&m)).await.body["total"],
+        0
+    );
+    // A misspelt kind is named, not answered with an empty list.
+    common::assert_unknown_value(
+        &app.get(&by_kind("sign-in"), Some(&m)).await,
+        "kind",
+        &chatroster::db::outbox::KINDS,
+    );
+});

@@ -217,3 +217,53 @@ both_backends!(unknown_routes_are_problems, |app: TestApp| async move {
     let r = app.get("/api/v1/nothing-here", None).await;
     assert_problem(&r, StatusCode::NOT_FOUND, None);
 });
+
+both_backends!(
+    a_queue_a_schedule_plans_is_kept_until_the_schedule_is_discarded,
+    |app: TestApp| async move {
+        let m = app.manager_token().await;
+        let swedish = common::roster::seed(&app, &m).await;
+        let finnish = common::roster::add_queue(&app, &m, "Finnish chat", "fi").await;
+        // Without workers the schedule stays queued: it still needs its queue to be solved.
+        let schedule = app
+            .post(
+                "/api/v1/schedules",
+                Some(&m),
+                json!({"from": "2026-03-02", "weeks": 1, "queue_ids": [swedish]}),
+            )
+            .await;
+        assert_eq!(schedule.status, StatusCode::ACCEPTED, "{:?}", schedule.body);
+        let schedule = schedule.body["id"].as_str().unwrap().to_string();
+
+        let refused = app
+            .delete(&format!("/api/v1/queues/{swedish}"), Some(&m))
+            .await;
+        assert_problem(&refused, StatusCode::CONFLICT, None);
+        let detail = refused.body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(&schedule), "{detail}");
+        assert_eq!(
+            app.get(&format!("/api/v1/queues/{swedish}"), Some(&m))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        // A queue no schedule plans goes at once.
+        assert_eq!(
+            app.delete(&format!("/api/v1/queues/{finnish}"), Some(&m))
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+
+        let discarded = app
+            .delete(&format!("/api/v1/schedules/{schedule}"), Some(&m))
+            .await;
+        assert_eq!(discarded.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.delete(&format!("/api/v1/queues/{swedish}"), Some(&m))
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+    }
+);

@@ -164,6 +164,12 @@ both_backends!(
             .map(|e| e["field"].as_str().unwrap())
             .collect();
         assert_eq!(fields, ["languages[0]", "hires_wanted", "status"]);
+        // A region listed twice (in any case) is named where it repeats.
+        let mut twice = posting_body("open");
+        twice["regions"] = json!(["SE", "PH", "se"]);
+        let r = app.post("/api/v1/postings", Some(&m), twice).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("regions[2]"));
+        assert_eq!(r.body["errors"][0]["message"], "SE is listed twice");
     }
 );
 
@@ -233,6 +239,13 @@ both_backends!(
             fields.contains(&"languages") && fields.contains(&"availability"),
             "{fields:?}"
         );
+        // A start date lies in the supported years: 9999 is a typo, not "some day".
+        let mut far = application("A", "a@example.com");
+        far["earliest_start"] = json!("9999-01-01");
+        let r = apply(&app, &posting, far).await;
+        assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, Some("earliest_start"));
+        let detail = r.body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("2000 to 2199"), "{detail}");
         // Unknown fields are refused by name; nothing was stored by any of this.
         let mut extra = application("A", "a@example.com");
         extra["salary_expectation"] = json!(1);
@@ -525,17 +538,17 @@ both_backends!(
         )
         .await;
         assert_eq!(w.body["state"], "withdrawn");
-        assert_problem(
-            &with_key(
-                &app,
-                Method::POST,
-                "/api/v1/applications/mine/withdraw",
-                &key_w,
-            )
-            .await,
-            StatusCode::CONFLICT,
-            None,
-        );
+        // Withdrawing again: the request has no body, so the problem names no field.
+        let again = with_key(
+            &app,
+            Method::POST,
+            "/api/v1/applications/mine/withdraw",
+            &key_w,
+        )
+        .await;
+        assert_problem(&again, StatusCode::CONFLICT, None);
+        assert!(again.body.get("field").is_none(), "{:?}", again.body);
+        assert_eq!(again.body["detail"], "the application is already withdrawn");
         // Erasure on request: the key stops working, the record stays anonymised, its emails are gone.
         assert_eq!(
             with_key(&app, Method::DELETE, "/api/v1/applications/mine", &key_e)

@@ -371,3 +371,38 @@ both_backends!(
     spawn = spawn,
     stale_edits_are_refused
 );
+
+both_backends!(
+    a_shift_index_that_does_not_parse_is_named,
+    |app: TestApp| async move {
+        use reqwest::Method;
+        let m = app.manager_token().await;
+        let cases = [
+            (Method::PUT, "/api/v1/schedules/s1/shifts/-1", "-1"),
+            (Method::DELETE, "/api/v1/schedules/s1/shifts/abc", "abc"),
+            (
+                Method::POST,
+                "/api/v1/schedules/s1/shifts/4294967296/lock",
+                "4294967296",
+            ),
+            // The schedule id may hold the same text: the index is still the one named.
+            (
+                Method::DELETE,
+                "/api/v1/schedules/abc/shifts/abc/lock",
+                "abc",
+            ),
+        ];
+        for (method, path, value) in cases {
+            let r = app.call(method, path, Some(&m), Some(json!({}))).await;
+            assert_problem(&r, StatusCode::NOT_FOUND, Some("index"));
+            assert_eq!(
+                r.body["detail"],
+                format!(
+                    "the path parameter index must be a whole number from 0 to 4294967295, \
+                     not '{value}'"
+                ),
+                "{path}"
+            );
+        }
+    }
+);

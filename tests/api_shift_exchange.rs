@@ -632,3 +632,27 @@ both_backends!(
         );
     }
 );
+
+both_backends!(offer_listing_checks_its_status, |app: TestApp| async move {
+    let o = org(&app).await;
+    let (_, bo_t) = &o.bo;
+    for token in [bo_t, &o.m] {
+        common::assert_unknown_value(
+            &app.get("/api/v1/shift-offers?status=open", Some(token))
+                .await,
+            "status",
+            &["offered", "requested"],
+        );
+    }
+    let offered = app
+        .get("/api/v1/shift-offers?status=offered", Some(bo_t))
+        .await;
+    assert_eq!(offered.status, StatusCode::OK, "{:?}", offered.body);
+    // Requested swaps are the manager's to see, not a filter an agent can use.
+    assert_problem(
+        &app.get("/api/v1/shift-offers?status=requested", Some(bo_t))
+            .await,
+        StatusCode::FORBIDDEN,
+        Some("status"),
+    );
+});

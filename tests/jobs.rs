@@ -267,3 +267,20 @@ both_backends!(progress_and_cancel_over_http, |app: TestApp| async move {
     shutdown.store(true, Ordering::Relaxed);
     handle.join().unwrap();
 });
+
+both_backends!(an_unknown_kind_is_refused, |app: TestApp| async move {
+    let m = app.manager_token().await;
+    let config = chatroster::config::Config::default();
+    // Every kind the service runs is a filter value; anything else is a 400 naming `kind`.
+    for (kind, _) in chatroster::startup::job_handlers(&app.pool, &config) {
+        let r = app
+            .get(&format!("/api/v1/jobs?kind={kind}"), Some(&m))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{kind}: {:?}", r.body);
+    }
+    common::assert_unknown_value(
+        &app.get("/api/v1/jobs?kind=solve", Some(&m)).await,
+        "kind",
+        &["solve_schedule", "purge_applicants"],
+    );
+});

@@ -25,7 +25,7 @@ pub struct Attachment {
 /// A rendered email to queue.
 #[derive(Debug, Clone, Default)]
 pub struct NewMessage {
-    /// What the message is about, e.g. `schedule`, `sign_in_link`, `application_confirmation`.
+    /// What the message is about: one of [`KINDS`].
     pub kind: String,
     pub recipient: String,
     pub recipient_name: Option<String>,
@@ -70,6 +70,17 @@ impl OutboxRow {
     }
 }
 
+/// Every kind of message the service writes to the outbox (what the outbox listing filters on).
+pub const KINDS: [&str; 7] = [
+    "schedule",
+    "shift_change",
+    "time_off_decision",
+    "sign_in",
+    "invitation",
+    "application_confirmation",
+    "application_status",
+];
+
 /// Builds the row for `message`; `mail_domain` is the right-hand side of the Message-ID.
 pub fn row_for(message: &NewMessage, mail_domain: &str) -> OutboxRow {
     let id = new_id();
@@ -99,12 +110,22 @@ pub fn row_for(message: &NewMessage, mail_domain: &str) -> OutboxRow {
     }
 }
 
+/// Debug builds check that a message written to the outbox is of a kind the listing filters on.
+fn debug_assert_listed(message: &NewMessage) {
+    debug_assert!(
+        KINDS.contains(&message.kind.as_str()),
+        "outbox kind '{}' is missing from db::outbox::KINDS",
+        message.kind
+    );
+}
+
 /// Queues one message; call it inside the transaction that makes the message necessary. Returns its id.
 pub fn enqueue(
     conn: &mut DbConnection,
     message: &NewMessage,
     mail_domain: &str,
 ) -> DbResult<String> {
+    debug_assert_listed(message);
     let row = row_for(message, mail_domain);
     diesel::insert_into(outbox_messages::table)
         .values(&row)
@@ -118,6 +139,7 @@ pub fn enqueue_all(
     messages: &[NewMessage],
     mail_domain: &str,
 ) -> DbResult<Vec<String>> {
+    messages.iter().for_each(debug_assert_listed);
     let rows: Vec<OutboxRow> = messages.iter().map(|m| row_for(m, mail_domain)).collect();
     super::backend::insert_outbox(conn, &rows)?;
     Ok(rows.into_iter().map(|r| r.id).collect())

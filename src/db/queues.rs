@@ -131,6 +131,18 @@ pub fn update(conn: &mut DbConnection, id: &str, spec: &QueueSpec) -> DbResult<Q
     get(conn, id)
 }
 
+/// Holds the rows of the queues `ids` (every queue for `None`) until the transaction ends, so that a
+/// concurrent delete waits for whatever the caller stores about them, or the caller for the delete.
+/// SQLite needs nothing beyond `backend::begin_write`; PostgreSQL takes the row locks here.
+pub fn hold(conn: &mut DbConnection, ids: Option<&[String]>) -> DbResult<()> {
+    let mut rows = diesel::update(queues::table).into_boxed();
+    if let Some(ids) = ids {
+        rows = rows.filter(queues::id.eq_any(ids));
+    }
+    rows.set(queues::name.eq(queues::name)).execute(conn)?;
+    Ok(())
+}
+
 pub fn delete(conn: &mut DbConnection, id: &str) -> DbResult<()> {
     match diesel::delete(queues::table.find(id)).execute(conn)? {
         0 => Err(DbError::NotFound),

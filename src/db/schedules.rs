@@ -253,6 +253,25 @@ pub fn set_solve_settings(
     Ok(())
 }
 
+/// The schedules that still plan `queue_id` (every status but `discarded`), oldest first. `queue_ids`
+/// is a JSON list, read here the same way on both backends; a schedule row is small and there are
+/// a few a week.
+pub fn using_queue(conn: &mut DbConnection, queue_id: &str) -> DbResult<Vec<String>> {
+    let rows: Vec<(String, String)> = schedules::table
+        .filter(schedules::status.ne("discarded"))
+        .select((schedules::id, schedules::queue_ids))
+        .order((schedules::created_at, schedules::id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, ids)| {
+            serde_json::from_str::<Vec<String>>(ids)
+                .is_ok_and(|ids| ids.iter().any(|q| q == queue_id))
+        })
+        .map(|(id, _)| id)
+        .collect())
+}
+
 /// Puts a solved (or failed) schedule back in the queue for a re-solve with `job_id`.
 pub fn requeue(conn: &mut DbConnection, id: &str, job_id: &str) -> DbResult<bool> {
     let n = diesel::update(

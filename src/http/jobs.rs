@@ -7,6 +7,8 @@ use super::query::ApiQuery;
 use super::{run_db, AppState};
 use crate::db;
 use crate::jobs::JobView;
+use crate::plan::recruiting::retention::PURGE_APPLICANTS;
+use crate::plan::scheduling::SOLVE_SCHEDULE;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 
@@ -17,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobListQuery {
+    /// `solve_schedule` or `purge_applicants`.
     pub kind: Option<String>,
     /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
     pub status: Option<String>,
@@ -26,9 +29,13 @@ pub struct JobListQuery {
 
 const STATUSES: [&str; 5] = ["queued", "running", "succeeded", "failed", "cancelled"];
 
+/// The kinds of job this service runs (the handlers of `startup::job_handlers`).
+const KINDS: [&str; 2] = [SOLVE_SCHEDULE, PURGE_APPLICANTS];
+
 /// Lists jobs, newest first.
 #[utoipa::path(get, path = "/api/v1/jobs", tag = "jobs", security(("bearer" = [])), params(JobListQuery),
-    responses((status = 200, body = Paged<JobView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+    responses((status = 200, body = Paged<JobView>), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem)))]
 #[get("/jobs")]
 pub async fn list_jobs(
     state: web::Data<AppState>,
@@ -43,6 +50,7 @@ pub async fn list_jobs(
     }
     .page()?;
     check_one_of("status", q.status.as_deref(), &STATUSES)?;
+    check_one_of("kind", q.kind.as_deref(), &KINDS)?;
     let (rows, total) = run_db(&state, move |c| {
         Ok(db::jobs::list(
             c,

@@ -16,6 +16,7 @@ pub mod my_application;
 pub mod open_shifts;
 pub mod openapi;
 pub mod pagination;
+pub mod path;
 pub mod postings;
 pub mod problem;
 pub mod publishing;
@@ -59,10 +60,7 @@ where
 /// Registers every route and the extractor configs that turn malformed input into problems.
 pub fn configure(cfg: &mut web::ServiceConfig, max_json_bytes: usize) {
     cfg.app_data(body::JsonLimit(max_json_bytes))
-        .app_data(
-            web::PathConfig::default()
-                .error_handler(|e, _| ApiError::not_found(format!("invalid path: {e}")).into()),
-        )
+        .app_data(web::PathConfig::default().error_handler(path::not_found))
         .service(health::healthz)
         .service(health::readyz)
         .configure(me::public_routes)

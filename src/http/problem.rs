@@ -287,7 +287,10 @@ impl From<crate::plan::recruiting::RecruitError> for ApiError {
             RecruitError::Invalid(errors) => Self::validation(errors),
             RecruitError::Plan(p) => p.into(),
             RecruitError::NotFound(what) => Self::not_found(what),
-            RecruitError::Conflict(field, detail) => Self::conflict(detail).with_field(field),
+            RecruitError::Conflict(field, detail) => Self {
+                field: field.map(str::to_string),
+                ..Self::conflict(detail)
+            },
             RecruitError::RateLimited(detail) => Self::new(StatusCode::TOO_MANY_REQUESTS, detail),
             RecruitError::Render(msg) => {
                 tracing::error!(error = %msg, "email rendering failed");

@@ -211,6 +211,8 @@ pub async fn deliveries(
 pub struct OutboxQuery {
     /// `pending`, `sending`, `sent` or `failed`.
     pub status: Option<String>,
+    /// `schedule`, `shift_change`, `time_off_decision`, `sign_in`, `invitation`,
+    /// `application_confirmation` or `application_status`.
     pub kind: Option<String>,
     pub publication_id: Option<String>,
     pub limit: Option<i64>,
@@ -236,6 +238,7 @@ pub async fn list_outbox(
     }
     .page()?;
     check_one_of("status", q.status.as_deref(), &STATUSES)?;
+    check_one_of("kind", q.kind.as_deref(), &db::outbox::KINDS)?;
     let filter = db::outbox::Filter {
         status: q.status,
         kind: q.kind,

@@ -189,10 +189,14 @@ fn interval_in_use(id: &str, old: u32, new: u32) -> ApiError {
     .with_field("interval_minutes")
 }
 
-/// Deletes a queue.
+/// Deletes a queue with its history and special days.
+///
+/// A queue that a schedule still plans is kept (409 naming the schedules): re-solving or publishing
+/// that schedule needs it. Discard those schedules first.
 #[utoipa::path(delete, path = "/api/v1/queues/{id}", tag = "queues", security(("bearer" = [])),
     responses((status = 204, description = "deleted"), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "schedules that are not discarded plan the queue")))]
 #[delete("/queues/{id}")]
 pub async fn delete_queue(
     state: web::Data<AppState>,
@@ -202,8 +206,35 @@ pub async fn delete_queue(
     auth.require_manager()?;
     let id = id.into_inner();
     run_db(&state, move |c| {
-        db::queues::delete(c, &id).map_err(missing("queue", &id))
+        c.transaction::<_, ApiError, _>(|c| {
+            db::backend::begin_write(c)?;
+            db::queues::hold(c, Some(std::slice::from_ref(&id)))?;
+            db::queues::get(c, &id).map_err(missing("queue", &id))?;
+            let schedules = db::schedules::using_queue(c, &id)?;
+            if !schedules.is_empty() {
+                return Err(queue_in_use(&schedules));
+            }
+            db::queues::delete(c, &id).map_err(missing("queue", &id))
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Refuses to delete a queue that `schedules` (ids) still plan.
+fn queue_in_use(schedules: &[String]) -> ApiError {
+    const SHOWN: usize = 10;
+    let mut listed = schedules
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if schedules.len() > SHOWN {
+        listed.push_str(&format!(" and {} more", schedules.len() - SHOWN));
+    }
+    ApiError::conflict(format!(
+        "schedules that are not discarded plan this queue, and re-solving or publishing them needs \
+         it: {listed}; discard them (DELETE /api/v1/schedules/{{id}}) before deleting the queue"
+    ))
 }

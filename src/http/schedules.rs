@@ -17,6 +17,7 @@ use crate::jobs::JobView;
 use crate::plan::scheduling::{self, SOLVE_SCHEDULE};
 use actix_web::{delete, get, post, web, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -179,57 +180,62 @@ pub async fn create_schedule(
     let from = errors.finish(|| from)?;
     let created_by = auth.user.id.clone();
     let (row, job) = run_db(&state, move |c| {
-        let all = db::queues::all(c)?;
-        let ids: Vec<String> = match input.queue_ids {
-            Some(ids) => {
-                if let Some(unknown) = ids.iter().find(|id| !all.iter().any(|q| &q.id == *id)) {
-                    return Err(ApiError::not_found(format!("no queue with id {unknown}"))
-                        .with_field("queue_ids"));
+        c.transaction::<_, ApiError, _>(|c| {
+            db::backend::begin_write(c)?;
+            // A queue deleted while this runs must not end up in the schedule (see `delete_queue`).
+            db::queues::hold(c, input.queue_ids.as_deref())?;
+            let all = db::queues::all(c)?;
+            let ids: Vec<String> = match input.queue_ids {
+                Some(ids) => {
+                    if let Some(unknown) = ids.iter().find(|id| !all.iter().any(|q| &q.id == *id)) {
+                        return Err(ApiError::not_found(format!("no queue with id {unknown}"))
+                            .with_field("queue_ids"));
+                    }
+                    ids
                 }
-                ids
+                None => all.iter().map(|q| q.id.clone()).collect(),
+            };
+            if ids.is_empty() {
+                return Err(ApiError::validation(ValidationErrors::single(
+                    "queue_ids",
+                    "there are no queues to staff",
+                )));
             }
-            None => all.iter().map(|q| q.id.clone()).collect(),
-        };
-        if ids.is_empty() {
-            return Err(ApiError::validation(ValidationErrors::single(
-                "queue_ids",
-                "there are no queues to staff",
-            )));
-        }
-        let chosen: Vec<_> = all.into_iter().filter(|q| ids.contains(&q.id)).collect();
-        scheduling::check_period(c, from, input.weeks, &chosen)?;
-        let id = db::new_id();
-        let job_id = db::jobs::insert(
-            c,
-            SOLVE_SCHEDULE,
-            &serde_json::json!({ "schedule_id": id }).to_string(),
-            2,
-            Some(&created_by),
-        )?;
-        let t = db::now();
-        let row = ScheduleRow {
-            id,
-            period_start: from,
-            weeks: i32::try_from(input.weeks).unwrap_or(1),
-            queue_ids: serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()),
-            time_limit_seconds: time_limit,
-            status: "queued".into(),
-            job_id: job_id.clone(),
-            roster: None,
-            error: None,
-            created_by: Some(created_by),
-            created_at: t,
-            updated_at: t,
-            problem: None,
-            edited_at: None,
-            work_limit: input.work_limit,
-            weights: input
-                .weights
-                .as_ref()
-                .and_then(|w| serde_json::to_string(w).ok()),
-        };
-        db::schedules::insert(c, &row)?;
-        Ok((row, db::jobs::get(c, &job_id)?))
+            let chosen: Vec<_> = all.into_iter().filter(|q| ids.contains(&q.id)).collect();
+            scheduling::check_period(c, from, input.weeks, &chosen)?;
+            let id = db::new_id();
+            let job_id = db::jobs::insert(
+                c,
+                SOLVE_SCHEDULE,
+                &serde_json::json!({ "schedule_id": id }).to_string(),
+                2,
+                Some(&created_by),
+            )?;
+            let t = db::now();
+            let row = ScheduleRow {
+                id,
+                period_start: from,
+                weeks: i32::try_from(input.weeks).unwrap_or(1),
+                queue_ids: serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()),
+                time_limit_seconds: time_limit,
+                status: "queued".into(),
+                job_id: job_id.clone(),
+                roster: None,
+                error: None,
+                created_by: Some(created_by),
+                created_at: t,
+                updated_at: t,
+                problem: None,
+                edited_at: None,
+                work_limit: input.work_limit,
+                weights: input
+                    .weights
+                    .as_ref()
+                    .and_then(|w| serde_json::to_string(w).ok()),
+            };
+            db::schedules::insert(c, &row)?;
+            Ok((row, db::jobs::get(c, &job_id)?))
+        })
     })
     .await?;
     Ok(HttpResponse::Accepted()

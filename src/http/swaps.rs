@@ -5,7 +5,7 @@
 
 use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
-use super::problem::{missing, ApiError, Problem};
+use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::query::ApiQuery;
 use super::time_off::{decision_note, own_agent, DecisionInput};
 use super::{run_db, AppState};
@@ -148,7 +148,7 @@ pub async fn withdraw_offer(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OfferQuery {
-    /// Managers only: `offered`, `requested` (default: both).
+    /// `offered` or `requested` (default: both); agents see offered shifts only.
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -158,7 +158,8 @@ pub struct OfferQuery {
 /// requested ones with the agents involved.
 #[utoipa::path(get, path = "/api/v1/shift-offers", tag = "self-service", security(("bearer" = [])),
     params(OfferQuery),
-    responses((status = 200, body = Paged<OfferView>), (status = 400, body = Problem), (status = 401, body = Problem)))]
+    responses((status = 200, body = Paged<OfferView>), (status = 400, body = Problem), (status = 401, body = Problem),
+              (status = 403, body = Problem)))]
 #[get("/shift-offers")]
 pub async fn list_offers(
     state: web::Data<AppState>,
@@ -172,17 +173,19 @@ pub async fn list_offers(
     }
     .page()?;
     let manager = auth.user.role == Role::Manager;
-    let statuses: Vec<&'static str> = match (manager, q.status.as_deref()) {
-        (false, _) => vec!["offered"],
-        (true, None | Some("")) => LIVE_OFFER.to_vec(),
-        (true, Some("offered")) => vec!["offered"],
+    let status = q.status.as_deref().filter(|s| !s.is_empty());
+    check_one_of("status", status, &LIVE_OFFER)?;
+    let statuses: Vec<&'static str> = match (manager, status) {
+        (true, None) => LIVE_OFFER.to_vec(),
         (true, Some("requested")) => vec!["requested"],
-        (true, Some(other)) => {
-            return Err(ApiError::bad_request(format!(
-                "unknown status '{other}' (expected offered or requested)"
-            ))
+        (false, Some("requested")) => {
+            return Err(ApiError::forbidden(
+                "requested swaps are between the agents involved and their manager; \
+                 agents list the shifts on offer (status=offered)",
+            )
             .with_field("status"))
         }
+        _ => vec!["offered"],
     };
     let viewer = auth.user.agent_id.clone();
     let paged = run_db(&state, move |c| {

@@ -327,6 +327,16 @@ pub fn assert_problem(r: &Reply, status: StatusCode, field: Option<&str>) {
     }
 }
 
+/// Asserts the 400 for a filter value the parameter `field` does not take: the problem names the
+/// parameter and its detail lists every value it does take.
+pub fn assert_unknown_value(r: &Reply, field: &str, allowed: &[&str]) {
+    assert_problem(r, StatusCode::BAD_REQUEST, Some(field));
+    let detail = r.body["detail"].as_str().unwrap_or_default();
+    for value in allowed {
+        assert!(detail.contains(value), "'{value}' not listed in {detail:?}");
+    }
+}
+
 /// Generates a `sqlite` and a `postgres` test from one async body taking a [`TestApp`].
 #[macro_export]
 macro_rules! both_backends {

@@ -8,7 +8,7 @@
 //! Availability windows are same-day `HH:MM`-`HH:MM` ranges (end may be
 //! `24:00`); overnight availability is entered as two windows.
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -157,9 +157,11 @@ pub fn agent_proficiency(level: u8) -> Option<Proficiency> {
     }
 }
 
+/// Validates an application sent at `now`; the earliest start is a date in the applicant's own zone,
+/// from their today on.
 pub fn validate_application(
     input: &ApplicationInput,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<ValidApplication, ApplicationRejection> {
     if !input.honeypot.is_empty() {
         return Err(ApplicationRejection::Spam);
@@ -265,10 +267,18 @@ pub fn validate_application(
     let earliest_start = NaiveDate::parse_from_str(start, "%Y-%m-%d")
         .ok()
         .filter(|_| start.len() == 10);
+    // "Today" where the applicant lives: late evening in Honolulu is already tomorrow in UTC.
+    let today = time_zone.map_or(now.date_naive(), |tz| now.with_timezone(&tz).date_naive());
     match earliest_start {
         None => err(&mut e, "earliest_start", "must be a date YYYY-MM-DD"),
         Some(d) if d < today => err(&mut e, "earliest_start", "must not be in the past"),
-        Some(_) => {}
+        Some(d) => {
+            if let Err(years) = crate::domain::dates::check_date(d) {
+                for fe in years.0 {
+                    err(&mut e, "earliest_start", &fe.message);
+                }
+            }
+        }
     }
 
     if input.motivation.chars().count() > 4000 {

@@ -1,11 +1,16 @@
 //! Tests for `application` validation, one per rule.
 
-use chrono::{NaiveDate, Weekday};
+use chrono::{DateTime, Utc, Weekday};
 
 use super::application::*;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default()
+/// Midnight UTC on 2026-11-25: morning of that day in Manila, where [`good`] applies from.
+fn now() -> DateTime<Utc> {
+    at("2026-11-25T00:00:00Z")
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap_or_default()
 }
 
 fn good() -> ApplicationInput {
@@ -47,7 +52,7 @@ fn good() -> ApplicationInput {
 }
 
 fn fields(input: &ApplicationInput) -> Vec<String> {
-    match validate_application(input, today()) {
+    match validate_application(input, now()) {
         Err(ApplicationRejection::Invalid(v)) => v.into_iter().map(|e| e.field).collect(),
         Err(ApplicationRejection::Spam) => vec!["SPAM".into()],
         Ok(_) => vec![],
@@ -62,7 +67,7 @@ fn with(f: impl FnOnce(&mut ApplicationInput)) -> Vec<String> {
 
 #[test]
 fn valid_input_is_normalised() {
-    let v = validate_application(&good(), today());
+    let v = validate_application(&good(), now());
     let Ok(v) = v else {
         panic!("expected valid: {v:?}")
     };
@@ -181,6 +186,25 @@ fn hours_and_start_date() {
         with(|a| a.earliest_start = "2026-02-30".into()),
         ["earliest_start"]
     );
+    assert!(with(|a| a.earliest_start = "2199-12-31".into()).is_empty());
+    // Past means before the applicant's own today: 01:00 UTC on the 26th is still the 25th in
+    // Honolulu, and already the 26th in Manila.
+    let start_on_the_25th = |zone: &str, now: &str| {
+        let mut a = good();
+        a.time_zone = zone.into();
+        a.earliest_start = "2026-11-25".into();
+        validate_application(&a, at(now)).is_ok()
+    };
+    assert!(start_on_the_25th(
+        "Pacific/Honolulu",
+        "2026-11-26T01:00:00Z"
+    ));
+    assert!(!start_on_the_25th("Asia/Manila", "2026-11-26T01:00:00Z"));
+    assert!(start_on_the_25th("Asia/Manila", "2026-11-24T17:00:00Z"));
+    assert_eq!(
+        with(|a| a.earliest_start = "2200-01-01".into()),
+        ["earliest_start"]
+    );
 }
 
 #[test]
@@ -214,7 +238,7 @@ fn all_errors_reported_and_spam_is_distinct() {
         ..ApplicationInput::default()
     };
     assert_eq!(
-        validate_application(&a, today()),
+        validate_application(&a, now()),
         Err(ApplicationRejection::Spam)
     );
 }

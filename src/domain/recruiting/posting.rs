@@ -107,13 +107,15 @@ impl PostingSpec {
         let mut regions = Vec::new();
         for (i, raw) in input.regions.iter().enumerate().take(MAX_LIST) {
             let code = raw.trim().to_ascii_uppercase();
-            if is_iso_alpha2(&code) {
-                regions.push(code);
-            } else {
+            if !is_iso_alpha2(&code) {
                 errors.add(
                     format!("regions[{i}]"),
                     format!("'{raw}' is not an ISO 3166-1 alpha-2 code"),
                 );
+            } else if regions.contains(&code) {
+                errors.add(format!("regions[{i}]"), format!("{code} is listed twice"));
+            } else {
+                regions.push(code);
             }
         }
         if input.time_zones.len() > MAX_LIST {
@@ -190,7 +192,7 @@ mod tests {
         let mut bad = input();
         bad.title = " ".into();
         bad.languages = vec!["xx".into(), "fi".into(), "fi".into()];
-        bad.regions = vec!["ZZ".into()];
+        bad.regions = vec!["ZZ".into(), "SE".into(), " se".into()];
         bad.time_zones = vec!["Mars/Base".into()];
         bad.hours_per_week_min = 40.0;
         bad.hours_per_week_max = 20.0;
@@ -207,6 +209,7 @@ mod tests {
             "languages[0]",
             "languages[2]",
             "regions[0]",
+            "regions[2]",
             "time_zones[0]",
             "hours_per_week_min",
             "hires_wanted",

@@ -32,7 +32,7 @@ pub fn validate(
     now: NaiveDateTime,
 ) -> Result<Option<ApplicationForm>, RecruitError> {
     let mut errors = wire_errors;
-    let valid = match validate_application(input, now.date()) {
+    let valid = match validate_application(input, now.and_utc()) {
         Ok(v) => Some(v),
         Err(ApplicationRejection::Spam) => return Ok(None),
         Err(ApplicationRejection::Invalid(fields)) => {
@@ -223,7 +223,7 @@ pub fn confirm(
                 Utc::now(),
                 None,
             )
-            .map_err(pipeline_conflict)?;
+            .map_err(pipeline_conflict(None))?;
             let applicant = EventActor {
                 kind: "applicant",
                 user_id: None,
@@ -257,21 +257,27 @@ pub fn confirm(
     })
 }
 
-pub(crate) fn pipeline_conflict(e: PipelineError) -> RecruitError {
-    let detail = match e {
-        PipelineError::FinalState(s) => format!("the application is already {}", s.as_str()),
-        PipelineError::Illegal { from, to } => format!(
-            "an application cannot move from {} to {}",
-            from.as_str(),
-            to.as_str()
-        ),
-        PipelineError::Forbidden { from, to } => format!(
-            "this move from {} to {} is not yours to make",
-            from.as_str(),
-            to.as_str()
-        ),
-    };
-    RecruitError::Conflict("to", detail)
+/// The 409 for a move the pipeline refuses; `field` is the request's field that asked for it (a
+/// manager's `to`), `None` when the request has no such field (the applicant's withdrawal).
+pub(crate) fn pipeline_conflict(
+    field: Option<&'static str>,
+) -> impl Fn(PipelineError) -> RecruitError {
+    move |e| {
+        let detail = match e {
+            PipelineError::FinalState(s) => format!("the application is already {}", s.as_str()),
+            PipelineError::Illegal { from, to } => format!(
+                "an application cannot move from {} to {}",
+                from.as_str(),
+                to.as_str()
+            ),
+            PipelineError::Forbidden { from, to } => format!(
+                "this move from {} to {} is not yours to make",
+                from.as_str(),
+                to.as_str()
+            ),
+        };
+        RecruitError::Conflict(field, detail)
+    }
 }
 
 /// The application behind a private status key.
@@ -291,7 +297,7 @@ pub fn withdraw(conn: &mut DbConnection, key: &str) -> Result<ApplicationRow, Re
         Utc::now(),
         None,
     )
-    .map_err(pipeline_conflict)?;
+    .map_err(pipeline_conflict(None))?;
     let applicant = EventActor {
         kind: "applicant",
         user_id: None,

@@ -22,9 +22,10 @@ pub enum RecruitError {
     Plan(#[from] super::PlanError),
     #[error("{0}")]
     NotFound(String),
-    /// A move the pipeline does not allow from the current state; names the field at fault.
+    /// A move the pipeline does not allow from the current state; names the request's field at
+    /// fault, if the request has one.
     #[error("{1}")]
-    Conflict(&'static str, String),
+    Conflict(Option<&'static str>, String),
     #[error("{0}")]
     RateLimited(String),
     #[error("cannot render an email: {0}")]

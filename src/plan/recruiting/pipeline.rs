@@ -41,7 +41,7 @@ pub fn move_application(
         let row = apps::get(c, id)?;
         if row.erased {
             return Err(RecruitError::Conflict(
-                "to",
+                Some("to"),
                 "this application was erased".into(),
             ));
         }
@@ -53,7 +53,7 @@ pub fn move_application(
             Utc::now(),
             step.note.clone(),
         )
-        .map_err(pipeline_conflict)?;
+        .map_err(pipeline_conflict(Some("to")))?;
         let posting = postings::get(c, &row.posting_id)?;
         match step.to {
             ApplicationState::Offer => {
@@ -159,7 +159,7 @@ fn hire(
         .offer
         .as_deref()
         .and_then(|o| serde_json::from_str(o).ok())
-        .ok_or_else(|| RecruitError::Conflict("to", "the offer has no contract".into()))?;
+        .ok_or_else(|| RecruitError::Conflict(Some("to"), "the offer has no contract".into()))?;
     let input = agent_input(row, contract, Utc::now().date_naive())?;
     let spec = AgentSpec::parse(&input)?;
     let agent = db::agents::insert(conn, &spec)?;
