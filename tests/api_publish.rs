@@ -138,12 +138,16 @@ async fn publish_and_deliver(kind: Kind) {
             "{}",
             mail.message_id
         );
+        // The week is Monday 2 to Sunday 8 March in the queue's zone (Stockholm), though it
+        // starts at 23:00 UTC on 1 March.
+        assert_eq!(mail.subject, "Your shifts for 2 Mar – 8 Mar 2026");
         assert!(
-            mail.subject.starts_with("Your shifts for"),
+            mail.text
+                .contains("Here are your shifts for 2 Mar – 8 Mar 2026."),
             "{}",
-            mail.subject
+            mail.text
         );
-        assert!(!mail.html.is_empty() && !mail.text.is_empty());
+        assert!(mail.html.contains("<strong>2 Mar – 8 Mar 2026</strong>"));
         let zone = shifts[0]["zone"].as_str().unwrap();
         assert!(
             mail.text.contains(zone),
