@@ -334,3 +334,78 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    agents_with_published_shifts_are_kept,
+    |app: TestApp| async move {
+        use chatroster::db;
+        let m = app.manager_token().await;
+        let q = app
+            .post(
+                "/api/v1/queues",
+                Some(&m),
+                common::queue_body("Swedish", "sv", "Europe/Stockholm"),
+            )
+            .await;
+        let queue = q.body["id"].as_str().unwrap().to_string();
+        let mut ids = Vec::new();
+        for email in [
+            "worked@example.com",
+            "rostered@example.com",
+            "new@example.com",
+        ] {
+            let r = app
+                .post("/api/v1/agents", Some(&m), agent_body("Lina Berg", email))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+            ids.push(r.body["id"].as_str().unwrap().to_string());
+        }
+        let [worked, rostered, newcomer] = [&ids[0], &ids[1], &ids[2]];
+        // A shift worked in the past (payroll) and one published for the future.
+        let past = common::published_shift(
+            worked,
+            &queue,
+            "2026-01-05T06:00:00Z",
+            "2026-01-05T14:00:00Z",
+        );
+        let future = common::published_shift(
+            rostered,
+            &queue,
+            "2199-01-05T06:00:00Z",
+            "2199-01-05T14:00:00Z",
+        );
+        let mut conn = app.pool.get().unwrap();
+        db::shifts::insert_all(&mut conn, &[past.clone(), future.clone()]).unwrap();
+        drop(conn);
+
+        for (agent, shift) in [(worked, &past), (rostered, &future)] {
+            let path = format!("/api/v1/agents/{agent}");
+            let r = app.delete(&path, Some(&m)).await;
+            assert_problem(&r, StatusCode::CONFLICT, None);
+            let detail = r.body["detail"].as_str().unwrap();
+            assert!(detail.contains("inactive"), "{detail}");
+            assert_eq!(app.get(&path, Some(&m)).await.status, StatusCode::OK);
+            let kept = db::shifts::get(&mut app.pool.get().unwrap(), &shift.id).unwrap();
+            assert_eq!(kept.agent_id.as_deref(), Some(agent.as_str()));
+            assert!(kept.is_active());
+        }
+        // Set inactive, as the refusal says, the agent stays with the shift.
+        let mut body = agent_body("Lina Berg", "rostered@example.com");
+        body["status"] = json!("inactive");
+        let r = app
+            .put(&format!("/api/v1/agents/{rostered}"), Some(&m), body)
+            .await;
+        assert_eq!(r.body["status"], "inactive", "{:?}", r.body);
+        assert!(db::shifts::get(&mut app.pool.get().unwrap(), &future.id)
+            .unwrap()
+            .is_active());
+
+        // An agent who holds no shift can still be deleted.
+        let path = format!("/api/v1/agents/{newcomer}");
+        assert_eq!(
+            app.delete(&path, Some(&m)).await.status,
+            StatusCode::NO_CONTENT
+        );
+        assert_problem(&app.get(&path, Some(&m)).await, StatusCode::NOT_FOUND, None);
+    }
+);

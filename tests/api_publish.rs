@@ -138,12 +138,16 @@ async fn publish_and_deliver(kind: Kind) {
             "{}",
             mail.message_id
         );
+        // The week is Monday 2 to Sunday 8 March in the queue's zone (Stockholm), though it
+        // starts at 23:00 UTC on 1 March.
+        assert_eq!(mail.subject, "Your shifts for 2 Mar – 8 Mar 2026");
         assert!(
-            mail.subject.starts_with("Your shifts for"),
+            mail.text
+                .contains("Here are your shifts for 2 Mar – 8 Mar 2026."),
             "{}",
-            mail.subject
+            mail.text
         );
-        assert!(!mail.html.is_empty() && !mail.text.is_empty());
+        assert!(mail.html.contains("<strong>2 Mar – 8 Mar 2026</strong>"));
         let zone = shifts[0]["zone"].as_str().unwrap();
         assert!(
             mail.text.contains(zone),
@@ -544,6 +548,76 @@ async fn publishing_needs_a_solved_schedule() {
         StatusCode::CONFLICT,
         None,
     );
+}
+
+/// A publication sent with `If-Match` publishes only the roster at that revision: after an edit,
+/// the revision the manager loaded is stale and publishing it is refused, publishing nothing.
+async fn publishing_honours_if_match(kind: Kind) {
+    let Some(app) = common::spawn_with(kind, |c| c.workers = 1).await else {
+        return;
+    };
+    let m = app.manager_token().await;
+    seed(&app, &m).await;
+    let schedule = solve_week(&app, &m).await;
+    let id = schedule["id"].as_str().unwrap().to_string();
+    let seen = schedule["revision"].as_str().unwrap().to_string();
+    let publish_at = |revision: String| {
+        let request = app
+            .client
+            .post(app.url(&format!("/api/v1/schedules/{id}/publish")))
+            .bearer_auth(&m)
+            .header("If-Match", revision)
+            .json(&json!({}));
+        async move { common::reply(request.send().await.unwrap()).await }
+    };
+
+    // Someone else edits the roster after the manager loaded it.
+    let locked = app
+        .post(
+            &format!("/api/v1/schedules/{id}/shifts/0/lock"),
+            Some(&m),
+            json!({}),
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::OK, "{:?}", locked.body);
+    let current = locked.body["revision"].as_str().unwrap().to_string();
+    assert_ne!(current, seen);
+
+    let stale = publish_at(seen.clone()).await;
+    assert_problem(&stale, StatusCode::PRECONDITION_FAILED, Some("If-Match"));
+    assert!(
+        stale.body["detail"].as_str().unwrap().contains(&seen),
+        "{:?}",
+        stale.body
+    );
+    let none = held_between(&app, "2026-03-01T00:00:00Z", "2026-03-10T00:00:00Z");
+    assert!(none.is_empty(), "nothing published: {none:?}");
+    let outbox = app.get("/api/v1/outbox", Some(&m)).await;
+    assert_eq!(outbox.body["total"], 0, "nobody mailed: {:?}", outbox.body);
+
+    let published = publish_at(current).await;
+    assert_eq!(
+        published.status,
+        StatusCode::CREATED,
+        "{:?}",
+        published.body
+    );
+    assert!(published.body["agents_notified"].as_u64().unwrap() > 0);
+    let roster = app.get(&format!("/api/v1/schedules/{id}"), Some(&m)).await;
+    assert_eq!(
+        held_between(&app, "2026-03-01T00:00:00Z", "2026-03-10T00:00:00Z").len(),
+        roster.body["roster"]["shifts"].as_array().unwrap().len()
+    );
+}
+
+#[actix_web::test]
+async fn publishing_honours_if_match_sqlite() {
+    publishing_honours_if_match(Kind::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn publishing_honours_if_match_postgres() {
+    publishing_honours_if_match(Kind::Postgres).await;
 }
 
 async fn handed_over_shifts_survive_republishing(kind: Kind) {

@@ -460,6 +460,106 @@ both_backends!(
     }
 );
 
+/// POSTs an empty body to `path` as `token`'s holder.
+async fn act(app: &TestApp, token: &str, path: &str) -> common::Reply {
+    app.post(path, Some(token), json!({})).await
+}
+
+/// A 409 that says the agent is inactive.
+fn assert_inactive(r: &common::Reply) {
+    assert_problem(r, StatusCode::CONFLICT, None);
+    let detail = r.body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("is inactive"), "{detail}");
+}
+
+both_backends!(
+    inactive_agents_take_no_more_shifts,
+    |app: TestApp| async move {
+        let app = &app;
+        let o = org(app).await;
+        let (ana, ana_t) = &o.ana;
+        let (bo, bo_t) = &o.bo;
+        let ana_mon = give(app, ana, &o.queue, mon());
+        let ana_tue = give(app, ana, &o.queue, tue());
+        // A week later: Bo's own shift, and two open shifts.
+        let week_later = |(start, end): (&str, &str)| {
+            let later = |t: &str| {
+                let t = chrono::DateTime::parse_from_rfc3339(t).unwrap();
+                (t + chrono::Duration::days(7)).to_rfc3339()
+            };
+            (later(start), later(end))
+        };
+        let (own_start, own_end) = week_later(mon());
+        let own = give(app, bo, &o.queue, (&own_start, &own_end));
+        let (open_start, open_end) = week_later(tue());
+        let post = |mode: &str| json!({"queue_id": o.queue, "start_utc": open_start, "end_utc": open_end, "mode": mode});
+        let open = |mode: &str| {
+            let (body, m) = (post(mode), &o.m);
+            async move {
+                let r = app.post("/api/v1/open-shifts", Some(m), body).await;
+                assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+                r.body["id"].as_str().unwrap().to_string()
+            }
+        };
+        let offer = |shift: String| async move {
+            let r = act(app, ana_t, &format!("/api/v1/me/shifts/{shift}/offer")).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+            r.body["id"].as_str().unwrap().to_string()
+        };
+        let ranked = open("ranked").await;
+
+        // While active, Bo asks for Ana's Monday and claims the ranked open shift.
+        let monday = offer(ana_mon.clone()).await;
+        let taken = act(app, bo_t, &format!("/api/v1/shift-offers/{monday}/take")).await;
+        assert_eq!(taken.body["status"], "requested", "{:?}", taken.body);
+        let claim = act(app, bo_t, &format!("/api/v1/open-shifts/{ranked}/claim")).await;
+        assert_eq!(claim.body["status"], "pending", "{:?}", claim.body);
+
+        // Bo leaves: the manager sets him inactive.
+        let mut body = agent_body("Test Agent", "bo@example.com");
+        body["status"] = json!("inactive");
+        let r = app
+            .put(&format!("/api/v1/agents/{bo}"), Some(&o.m), body)
+            .await;
+        assert_eq!(r.body["status"], "inactive", "{:?}", r.body);
+
+        // He still signs in and sees his own shifts...
+        let bo_t = &app.login("bo@example.com", common::PASSWORD).await;
+        let day = &own_start[..10];
+        let path = format!("/api/v1/me/shifts?from={day}&to={day}");
+        let mine = app.get(&path, Some(bo_t)).await;
+        assert_eq!(mine.status, StatusCode::OK, "{:?}", mine.body);
+        assert_eq!(mine.body["shifts"][0]["id"], json!(own), "{:?}", mine.body);
+
+        // ...but the manager can neither hand him Ana's Monday,
+        let approve = format!("/api/v1/shift-offers/{monday}/approve");
+        assert_inactive(&act(app, &o.m, &approve).await);
+        let kept = shift(app, &ana_mon).agent_id;
+        assert_eq!(kept.as_deref(), Some(ana.as_str()));
+        // nor award him the ranked open shift,
+        let award = format!("/api/v1/open-shifts/{ranked}/award");
+        assert_problem(&act(app, &o.m, &award).await, StatusCode::CONFLICT, None);
+        assert_eq!(shift(app, &ranked).agent_id, None);
+        // and he can neither take an offered shift nor claim an open one.
+        let tuesday = offer(ana_tue.clone()).await;
+        let take = format!("/api/v1/shift-offers/{tuesday}/take");
+        assert_inactive(&act(app, bo_t, &take).await);
+        let offered = app
+            .get("/api/v1/shift-offers?status=offered", Some(&o.m))
+            .await;
+        assert_eq!(
+            offered.body["total"], 1,
+            "still on offer: {:?}",
+            offered.body
+        );
+        let first = open("first_come").await;
+        let claim = format!("/api/v1/open-shifts/{first}/claim");
+        assert_inactive(&act(app, bo_t, &claim).await);
+        assert_eq!(shift(app, &first).agent_id, None);
+        assert!(mails_to(app, "shift_change").is_empty());
+    }
+);
+
 both_backends!(
     open_shifts_first_come_and_ranked,
     |app: TestApp| async move {

@@ -252,11 +252,33 @@ pub fn write_preferences(
     get(conn, id)
 }
 
+/// Deletes agent `id` with its account, availability and requests. Refused with a conflict while the
+/// agent holds any active published shift, worked or to come: deleting the agent would erase those
+/// shifts with it (hours worked, the roster others rely on, shifts taken over in swaps).
 pub fn delete(conn: &mut DbConnection, id: &str) -> DbResult<()> {
-    match diesel::delete(agents::table.find(id)).execute(conn)? {
-        0 => Err(DbError::NotFound),
-        _ => Ok(()),
-    }
+    use super::schema::shifts;
+    conn.transaction(|c| {
+        super::backend::begin_write(c)?;
+        // No shift can be handed to the agent between the count and the delete.
+        super::backend::lock_agent(c, id)?;
+        let held: i64 = shifts::table
+            .filter(shifts::agent_id.eq(id))
+            .filter(shifts::status.eq("active"))
+            .count()
+            .get_result(c)?;
+        if held > 0 {
+            let shifts = if held == 1 { "shift" } else { "shifts" };
+            return Err(DbError::Conflict(format!(
+                "the agent holds {held} published {shifts} (worked or to come), which deleting the \
+                 agent would erase; set the agent's status to inactive instead: an inactive agent \
+                 keeps those shifts, is left out of new schedules and takes no more shifts"
+            )));
+        }
+        match diesel::delete(agents::table.find(id)).execute(c)? {
+            0 => Err(DbError::NotFound),
+            _ => Ok(()),
+        }
+    })
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> DbResult<AgentRecord> {

@@ -1,4 +1,5 @@
-//! The only backend-specific SQL in the product: claiming jobs and outbox messages, bulk inserts.
+//! The only backend-specific SQL in the product: claiming jobs and outbox messages, bulk inserts,
+//! locking an agent's row.
 //!
 //! PostgreSQL: one `UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`, so instances sharing the
 //! database never wait on each other's claimed rows. SQLite has no row locks: the claim runs in a
@@ -202,6 +203,18 @@ pub fn insert_shifts(conn: &mut DbConnection, rows: &[super::shifts::ShiftRow]) 
                     .execute(sqlite)?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Locks agent `id`'s row until the transaction ends, so that nothing can give the agent a shift
+/// meanwhile (a new shift's foreign key waits for the row). SQLite needs nothing beyond
+/// [`begin_write`]: it has one writer at a time.
+pub fn lock_agent(conn: &mut DbConnection, id: &str) -> DbResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT id FROM agents WHERE id = $1 FOR UPDATE")
+            .bind::<Text, _>(id)
+            .execute(pg)?;
     }
     Ok(())
 }

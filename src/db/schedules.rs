@@ -218,6 +218,19 @@ pub fn store_edit(
     Ok((n == 1).then_some(t))
 }
 
+/// Holds schedule `id` at revision `updated_at` until the caller's transaction ends (a no-op update
+/// that takes its row: a concurrent edit or solve waits); false if it is no longer at that revision.
+pub fn hold(conn: &mut DbConnection, id: &str, updated_at: NaiveDateTime) -> DbResult<bool> {
+    let n = diesel::update(
+        schedules::table
+            .find(id)
+            .filter(schedules::updated_at.eq(updated_at)),
+    )
+    .set(schedules::updated_at.eq(updated_at))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// The solve settings a re-solve changes; a `None` field stays as it is.
 #[derive(AsChangeset)]
 #[diesel(table_name = schedules)]

@@ -223,10 +223,12 @@ pub async fn update_agent(
     Ok(HttpResponse::Ok().json(AgentView::from(record)))
 }
 
-/// Deletes an agent and its sign-in account (managers only).
+/// Deletes an agent and its sign-in account (managers only); refused while the agent holds an active
+/// published shift (set the agent inactive instead).
 #[utoipa::path(delete, path = "/api/v1/agents/{id}", tag = "agents", security(("bearer" = [])),
     responses((status = 204, description = "deleted"), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "the agent holds published shifts, worked or to come")))]
 #[delete("/agents/{id}")]
 pub async fn delete_agent(
     state: web::Data<AppState>,

@@ -20,7 +20,7 @@ use crate::domain::open_shifts::{check_span, rank, uncovered_pieces, Claimant};
 use crate::domain::scheduler::Roster;
 use crate::domain::validation::ValidationErrors;
 use crate::email::agent_notices::{self as notices, local_range, ShiftChange};
-use crate::plan::assignment::{recipient, violations, week_hours};
+use crate::plan::assignment::{ensure_active, recipient, violations, week_hours};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -347,6 +347,7 @@ pub async fn claim_open_shift(
                 return Err(ApiError::conflict("this shift is no longer open"));
             }
             let agent = db::agents::get(c, &agent_id).map_err(missing("agent", &agent_id))?;
+            ensure_active(&agent)?;
             let queue = db::queues::get(c, &shift.queue_id)?;
             let broken = violations(c, &agent, &shift, queue.spec.language.primary())?;
             if !broken.is_empty() {
@@ -425,7 +426,9 @@ pub async fn award_open_shift(
                 else {
                     continue;
                 };
-                if !violations(c, agent, &shift, queue.spec.language.primary())?.is_empty() {
+                if ensure_active(agent).is_err()
+                    || !violations(c, agent, &shift, queue.spec.language.primary())?.is_empty()
+                {
                     continue;
                 }
                 if !fill(c, &shift, agent, &domain)? {

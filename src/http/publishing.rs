@@ -5,8 +5,10 @@ use super::auth::Authenticated;
 use super::pagination::{PageQuery, Paged};
 use super::problem::{check_one_of, missing, ApiError, Problem};
 use super::query::ApiQuery;
+use super::schedule_edits::IfMatch;
 use super::{run_db, AppState};
 use crate::db::{self, outbox::OutboxRow};
+use crate::plan::editing::hold_revision;
 use crate::plan::publishing::{publish, PublishOutcome};
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDateTime;
@@ -23,24 +25,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Publishes a solved schedule: its shifts become the agents' published shifts and every agent whose
 /// shifts changed gets an email (written to the outbox in the same transaction, sent in the background).
+/// With `If-Match: <revision>` (the schedule's `ETag`), only the roster at that revision is published.
 #[utoipa::path(post, path = "/api/v1/schedules/{id}/publish", tag = "publishing", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("If-Match" = Option<String>, Header,
+        description = "The schedule's ETag: publishing is refused with 412 if the roster changed since")),
     responses((status = 201, body = PublishOutcome), (status = 404, body = Problem),
               (status = 409, body = Problem,
-               description = "the schedule is not solved, or its roster overlaps published shifts it would keep")))]
+               description = "the schedule is not solved, or its roster overlaps published shifts it would keep"),
+              (status = 412, body = Problem,
+               description = "the roster changed since the revision named in If-Match; nothing was published")))]
 #[post("/schedules/{id}/publish")]
 pub async fn publish_schedule(
     state: web::Data<AppState>,
     auth: Authenticated,
     path: web::Path<String>,
+    if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     auth.require_manager()?;
     let id = path.into_inner();
     let config = state.config.clone();
     let user = auth.user.id.clone();
     let outcome = run_db(&state, move |c| {
-        db::schedules::get(c, &id).map_err(missing("schedule", &id))?;
-        Ok(publish(c, &id, Some(&user), &config)?)
+        c.transaction::<_, ApiError, _>(|c| {
+            db::backend::begin_write(c)?;
+            let schedule = db::schedules::get(c, &id).map_err(missing("schedule", &id))?;
+            let if_match = if_match.0.as_deref();
+            hold_revision(c, &id, schedule.updated_at, if_match, "publish again")?;
+            Ok(publish(c, &id, Some(&user), &config)?)
+        })
     })
     .await?;
     tracing::info!(

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use std::future::{ready, Ready};
 
 /// The request's `If-Match` header, if any.
-pub struct IfMatch(Option<String>);
+pub struct IfMatch(pub(crate) Option<String>);
 
 impl FromRequest for IfMatch {
     type Error = ApiError;

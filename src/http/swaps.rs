@@ -17,7 +17,7 @@ use crate::db::{self, DbConnection};
 use crate::domain::assignment::Violation;
 use crate::domain::validation::ValidationErrors;
 use crate::email::agent_notices::{self as notices, local_range, ShiftChange};
-use crate::plan::assignment::{recipient, violations};
+use crate::plan::assignment::{ensure_active, recipient, violations};
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::Connection;
@@ -235,6 +235,7 @@ fn complete_swap(
         .ok_or_else(|| ApiError::conflict("nobody has asked to take this shift"))?;
     let shift = db::shifts::get(c, &offer.shift_id)?;
     let taker = db::agents::get(c, &taker_id).map_err(missing("agent", &taker_id))?;
+    ensure_active(&taker)?;
     let queue = db::queues::get(c, &shift.queue_id)?;
     let broken = violations(c, &taker, &shift, queue.spec.language.primary())?;
     if !broken.is_empty() {
@@ -311,6 +312,7 @@ pub async fn take_offer(
                 return Err(ApiError::conflict("the shift has started or was cancelled"));
             }
             let taker = db::agents::get(c, &agent_id).map_err(missing("agent", &agent_id))?;
+            ensure_active(&taker)?;
             let queue = db::queues::get(c, &shift.queue_id)?;
             let broken = violations(c, &taker, &shift, queue.spec.language.primary())?;
             if !broken.is_empty() {

@@ -3,7 +3,8 @@
 
 use crate::db::agents::AgentRecord;
 use crate::db::shifts::ShiftRow;
-use crate::db::{self, DbConnection, DbResult};
+use crate::db::{self, DbConnection, DbError, DbResult};
+use crate::domain::agent::AgentStatus;
 use crate::domain::assignment::{check, Candidate, Proposed, Violation};
 use crate::domain::local_time::{local_instant, Span};
 use crate::email::agent_notices::Recipient;
@@ -14,6 +15,18 @@ const CONTEXT_DAYS: i64 = 16;
 
 fn span(row: &ShiftRow) -> Span {
     Span::new(row.start_utc(), row.end_utc())
+}
+
+/// Refuses (a conflict) when `agent` is inactive: an inactive agent keeps the shifts already
+/// published and may read them, but claims, takes or is handed no more.
+pub fn ensure_active(agent: &AgentRecord) -> DbResult<()> {
+    if agent.spec.status == AgentStatus::Active {
+        return Ok(());
+    }
+    Err(DbError::Conflict(format!(
+        "{} is inactive: an inactive agent cannot claim or take shifts (a manager can set the agent active again)",
+        agent.spec.name
+    )))
 }
 
 /// The hard rules `agent` would break by taking `shift` (of a queue in `language`); empty when it may.

@@ -38,6 +38,40 @@ pub struct EditOutcome {
     pub warnings: Vec<Violation>,
 }
 
+/// Refuses with [`PlanError::Stale`] unless `if_match` (when given) names `current`, the revision of
+/// the roster the caller is about to act on; `then` says what to do after reloading it.
+fn check_revision(if_match: Option<&str>, current: &str, then: &str) -> Result<(), PlanError> {
+    match if_match.filter(|e| !if_match_holds(e, current)) {
+        Some(expected) => Err(PlanError::Stale(format!(
+            "the roster changed since revision {expected} (now {current}); reload it and {then}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// With `if_match`, refuses with [`PlanError::Stale`] unless schedule `id`, read last changed at
+/// `updated_at`, is at that revision, and holds it there until the caller's transaction ends (an
+/// edit or a re-solve waits), so that what the transaction does next reads the roster the client
+/// saw. Without it, does nothing.
+pub fn hold_revision(
+    c: &mut DbConnection,
+    id: &str,
+    updated_at: NaiveDateTime,
+    if_match: Option<&str>,
+    then: &str,
+) -> Result<(), PlanError> {
+    let Some(expected) = if_match else {
+        return Ok(());
+    };
+    check_revision(Some(expected), &revision(updated_at), then)?;
+    if !db::schedules::hold(c, id, updated_at)? {
+        return Err(PlanError::Stale(format!(
+            "the roster changed meanwhile (revision {expected} no longer holds); reload it and {then}"
+        )));
+    }
+    Ok(())
+}
+
 /// The schedule's problem, roster and `updated_at` (its revision).
 fn load(c: &mut DbConnection, id: &str) -> Result<(Problem, Roster, NaiveDateTime), PlanError> {
     let schedule = db::schedules::get(c, id)?;
@@ -75,11 +109,7 @@ pub fn edit_schedule(
         crate::db::backend::begin_write(c)?;
         let (mut problem, roster, updated_at) = load(c, id)?;
         let current = revision(updated_at);
-        if let Some(expected) = if_match.filter(|e| !if_match_holds(e, &current)) {
-            return Err(PlanError::Stale(format!(
-                "the roster changed since revision {expected} (now {current}); reload it and edit again"
-            )));
-        }
+        check_revision(if_match, &current, "edit again")?;
         let edited = apply(&problem, &roster, edit)?;
         // An edit that changes nothing (a shift locked twice) keeps the revision, so that the
         // If-Match of everyone else who loaded this roster still holds.

@@ -253,7 +253,7 @@ pub fn publish(
         };
         let mut inserts = Vec::new();
         let mut messages = Vec::new();
-        let label = period_label(period_start, period_end);
+        let label = period_label(schedule.period_start, schedule.weeks);
         for agent_id in &agent_ids {
             let Some(agent) = agents.get(agent_id) else {
                 continue;
@@ -537,10 +537,16 @@ fn store_changes(
     Ok(())
 }
 
-/// "30 Nov – 6 Dec 2026": the period's calendar days (UTC dates, as the schedule defines them).
-fn period_label(start: NaiveDateTime, end: NaiveDateTime) -> String {
-    let last = end - Duration::days(1);
-    format!("{} – {}", start.format("%-d %b"), last.format("%-d %b %Y"))
+/// "7 Dec – 13 Dec 2026": the period's calendar days in the schedule's own zone (the first
+/// queue's), where the period starts at 00:00 on `first` (the schedule's `from`) and runs `weeks`
+/// whole weeks to the end of its last day. Not the dates of its UTC bounds: east of UTC the
+/// period starts the evening before `first`, and across a clock change it ends an hour off midnight.
+fn period_label(first: chrono::NaiveDate, weeks: i32) -> String {
+    let days = u64::from(weeks.clamp(1, 6).unsigned_abs()) * 7 - 1;
+    let last = first
+        .checked_add_days(chrono::Days::new(days))
+        .unwrap_or(first);
+    format!("{} – {}", first.format("%-d %b"), last.format("%-d %b %Y"))
 }
 
 fn schedule_message(
