@@ -123,7 +123,13 @@ impl PostingSpec {
         }
         let mut time_zones = Vec::new();
         for (i, raw) in input.time_zones.iter().enumerate().take(MAX_LIST) {
-            if let Some(z) = errors.collect(&format!("time_zones[{i}]"), TimeZone::parse(raw)) {
+            let field = format!("time_zones[{i}]");
+            let Some(z) = errors.collect(&field, TimeZone::parse(raw)) else {
+                continue;
+            };
+            if time_zones.iter().any(|t: &TimeZone| t.name() == z.name()) {
+                errors.add(field, format!("{} is listed twice", z.name()));
+            } else {
                 time_zones.push(z);
             }
         }
@@ -193,7 +199,11 @@ mod tests {
         bad.title = " ".into();
         bad.languages = vec!["xx".into(), "fi".into(), "fi".into()];
         bad.regions = vec!["ZZ".into(), "SE".into(), " se".into()];
-        bad.time_zones = vec!["Mars/Base".into()];
+        bad.time_zones = vec![
+            "Mars/Base".into(),
+            "Europe/Helsinki".into(),
+            "Europe/Helsinki".into(),
+        ];
         bad.hours_per_week_min = 40.0;
         bad.hours_per_week_max = 20.0;
         bad.hires_wanted = 0;
@@ -211,6 +221,7 @@ mod tests {
             "regions[0]",
             "regions[2]",
             "time_zones[0]",
+            "time_zones[2]",
             "hours_per_week_min",
             "hires_wanted",
             "status",
