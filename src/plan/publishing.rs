@@ -546,7 +546,13 @@ fn period_label(first: chrono::NaiveDate, weeks: i32) -> String {
     let last = first
         .checked_add_days(chrono::Days::new(days))
         .unwrap_or(first);
-    format!("{} – {}", first.format("%-d %b"), last.format("%-d %b %Y"))
+    // A period across New Year names both years.
+    let from = if chrono::Datelike::year(&first) == chrono::Datelike::year(&last) {
+        "%-d %b"
+    } else {
+        "%-d %b %Y"
+    };
+    format!("{} – {}", first.format(from), last.format("%-d %b %Y"))
 }
 
 fn schedule_message(
@@ -615,5 +621,22 @@ fn agent_view_url(config: &Config, shifts: &[Shift]) -> String {
             day(last.end + Duration::days(1))
         ),
         _ => format!("{base}/api/v1/me/shifts"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::period_label;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_period_label_names_its_first_and_last_local_days() {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(period_label(date(2026, 12, 7), 1), "7 Dec – 13 Dec 2026");
+        assert_eq!(period_label(date(2026, 3, 2), 2), "2 Mar – 15 Mar 2026");
+        assert_eq!(
+            period_label(date(2026, 12, 28), 1),
+            "28 Dec 2026 – 3 Jan 2027"
+        );
     }
 }
