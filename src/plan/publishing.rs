@@ -120,11 +120,8 @@ pub fn publish(
         let mut planned: BTreeMap<String, Vec<Planned>> = BTreeMap::new();
         let mut served: HashMap<(String, DateTime<Utc>), Vec<String>> = HashMap::new();
         let mut conflicts = Vec::new();
-        let current = super::staleness::Current::read(
-            c,
-            reach_start.naive_utc(),
-            reach_end.naive_utc(),
-        )?;
+        let current =
+            super::staleness::Current::read(c, reach_start.naive_utc(), reach_end.naive_utc())?;
         let mut stale = Vec::new();
         for (index, s) in roster.shifts.iter().enumerate() {
             let key = (
@@ -143,7 +140,7 @@ pub fn publish(
                 continue;
             }
             if let Some(why) = current.why_not(index, s) {
-                stale.push((index, why));
+                stale.push((Some(index), why));
                 continue;
             }
             let queue_id = primary_queue(s).or_else(|| schedule_queues.first().cloned());
@@ -155,7 +152,10 @@ pub fn publish(
                     .find(|r| r.start_utc() < s.end_utc && s.start_utc < r.end_utc())
             });
             if let Some(other) = clash {
-                conflicts.push((index, overlap_detail(index, s, other, &scope, &queues)));
+                conflicts.push((
+                    Some(index),
+                    overlap_detail(index, s, other, &scope, &queues),
+                ));
                 continue;
             }
             let queue_id = queue_id.unwrap_or_default();
@@ -199,28 +199,18 @@ pub fn publish(
             });
             let held = super::held_shifts::held_in(&scope, beside);
             let breaches = super::held_shifts::new_breaches(&problem, &roster, held);
-            if !breaches.is_empty() {
-                let listed: Vec<String> = breaches
-                    .iter()
-                    .take(3)
-                    .map(|v| {
-                        format!(
-                            "agent {}: {} ({})",
-                            v.agent_id.as_deref().unwrap_or("?"),
-                            v.rule,
-                            v.message
-                        )
-                    })
-                    .collect();
-                return Err(PlanError::Conflict {
-                    field: None,
-                    detail: format!(
-                        "beside the shifts published since the solve, the roster would break contracts: {}; \
-                         re-solve the schedule (a solve counts those shifts)",
-                        listed.join("; ")
-                    ),
-                });
-            }
+            let listed: Vec<(Option<usize>, String)> = breaches
+                .iter()
+                .map(|v| {
+                    let agent = v.agent_id.as_deref().unwrap_or("?");
+                    (None, format!("agent {agent}: {} ({})", v.rule, v.message))
+                })
+                .collect();
+            refuse(
+                &listed,
+                "beside the shifts published since the solve, the roster would break contracts",
+                "re-solve the schedule (a solve counts those shifts)",
+            )?;
         }
         let agent_ids: BTreeSet<String> = existing.keys().chain(planned.keys()).cloned().collect();
         let agents = load_agents(c, &agent_ids)?;
@@ -334,9 +324,9 @@ fn holder_keeps(row: &ShiftRow, shift: &crate::domain::scheduler::ShiftOut) -> b
         && row.end_utc() == shift.end_utc
 }
 
-/// A 409 naming the first roster shift of `found` ((index, what is wrong with it)) and listing
-/// three of them, if there are any.
-fn refuse(found: &[(usize, String)], what: &str, remedy: &str) -> Result<(), PlanError> {
+/// A 409 listing three of `found` ((roster shift index if one is to blame, what is wrong)), whose
+/// `field` is the first one's shift, if there are any.
+fn refuse(found: &[(Option<usize>, String)], what: &str, remedy: &str) -> Result<(), PlanError> {
     let Some((index, _)) = found.first() else {
         return Ok(());
     };
@@ -346,7 +336,7 @@ fn refuse(found: &[(usize, String)], what: &str, remedy: &str) -> Result<(), Pla
         _ => String::new(),
     };
     Err(PlanError::Conflict {
-        field: Some(format!("shifts[{index}]")),
+        field: index.map(|i| format!("shifts[{i}]")),
         detail: format!("{what}: {}{more}; {remedy}", listed.join("; ")),
     })
 }
